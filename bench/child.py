@@ -1,0 +1,106 @@
+"""Runs one child process and measures it: wall time, CPU time and peak RSS of that child alone.
+
+`os.wait4` returns the rusage of exactly the process it reaped, so figures never mix with the
+harness's own work (the sandbox emulators run in the harness process) or with other children.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+OUTPUT_KEPT_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    argv: tuple[str, ...]
+    exit_code: int
+    wall_s: float
+    user_s: float
+    system_s: float
+    peak_rss_mb: float
+    stdout: str
+    stderr: str
+
+    @property
+    def cpu_s(self) -> float:
+        return self.user_s + self.system_s
+
+    def describe_failure(self) -> str:
+        tail = (self.stderr or self.stdout).strip().splitlines()[-3:]
+        return f"`{' '.join(self.argv)}` exited {self.exit_code}: {' / '.join(tail)}"
+
+
+class ChildFailed(RuntimeError):
+    """A measured command did not end the way the benchmark needs."""
+
+
+def run_child(
+    argv: Sequence[str],
+    ok_codes: tuple[int, ...] = (0,),
+    env: Mapping[str, str] | None = None,
+) -> ChildRun:
+    """Run `argv` to completion; raise ChildFailed unless it exits with one of `ok_codes`."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall_s = time.perf_counter() - started
+        exit_code = os.waitstatus_to_exitcode(status)
+        process.returncode = exit_code  # reaped here; Popen must not wait for it again
+        run = ChildRun(
+            argv=tuple(argv),
+            exit_code=exit_code,
+            wall_s=wall_s,
+            user_s=usage.ru_utime,
+            system_s=usage.ru_stime,
+            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+            stdout=_tail(out),
+            stderr=_tail(err),
+        )
+    if exit_code not in ok_codes:
+        raise ChildFailed(run.describe_failure())
+    return run
+
+
+def _tail(handle: IO[bytes]) -> str:
+    handle.seek(0)
+    return handle.read()[-OUTPUT_KEPT_CHARS:].decode("utf-8", "replace")
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Medians over rounds of one command."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    rounds: int
+
+    @classmethod
+    def of(cls, runs: Sequence[ChildRun]) -> Summary:
+        return cls(
+            wall_s=median([r.wall_s for r in runs]),
+            cpu_s=median([r.cpu_s for r in runs]),
+            peak_rss_mb=median([r.peak_rss_mb for r in runs]),
+            rounds=len(runs),
+        )
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "wall_s": round(self.wall_s, 3),
+            "cpu_s": round(self.cpu_s, 3),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "rounds": self.rounds,
+        }

@@ -1,0 +1,193 @@
+"""Figures 4 and 5: the sender against a sandbox emulator with the vendor's latency and pace.
+
+The emulator runs in the harness process (its CPU is not the client's); `contactctl import`
+runs as a child, pointed at it by a temporary config. Achieved contacts/s is measured over the
+sending window the emulator saw, from the first request's arrival to the last answer, and
+compared with the ceiling the pace allows (pace x batch size, or pace / requests per contact).
+The child's whole CPU time (start-up and reading included) divided by the requests the emulator
+answered is the client's CPU per request.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from child import ChildRun, run_child
+from context import Context
+from results import Figure, Verdict, verdict
+
+
+@dataclass(frozen=True)
+class SendCase:
+    key: str
+    provider: str
+    latency_s: float
+    pace: float  # requests per second, as the vendor allows
+    batch_size: int
+    requests_per_contact: float  # per new contact, per batch for a batch vendor
+    share_target: float  # of the ceiling
+    cpu_ms_per_request_target: float | None = None
+
+    @property
+    def ceiling(self) -> float:
+        """Contacts per second the pace allows at best."""
+        return self.pace * self.batch_size / self.requests_per_contact
+
+
+OCTOPUSH = SendCase("4", "octopush", 0.020, 5.0, 200, 1.0, 0.95)
+CALLBELL = SendCase("5", "callbell", 0.050, 250.0, 1, 2.0, 0.90, 0.5)
+
+
+@dataclass
+class RequestClock:
+    """When the emulator saw each request begin and end (wall clock of the harness)."""
+
+    starts: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def window_s(self) -> float:
+        return max(self.ends) - min(self.starts) if self.starts and self.ends else math.nan
+
+
+def sender_figure(ctx: Context, case: SendCase, contacts: int) -> Figure:
+    try:
+        from contactctl.sandbox import EMULATORS
+    except ImportError as exc:
+        return _skip(case, contacts, f"no sandbox module yet ({exc})")
+    if case.provider not in EMULATORS:
+        return _skip(case, contacts, f"no {case.provider} emulator in contactctl.sandbox yet")
+    data = ctx.dataset(contacts, "clean", ("csv",))
+    clock = RequestClock()
+    with _emulator(case, clock) as (emulator, base_url):
+        config = _write_config(ctx, case, base_url)
+        run = _import(ctx, case, data.file("csv"), config)
+        stored = _stored_count(emulator)
+    return _figure(case, contacts, run, clock, stored)
+
+
+def _figure(
+    case: SendCase, contacts: int, run: ChildRun, clock: RequestClock, stored: int | None
+) -> Figure:
+    requests = len(clock.starts)
+    window_s = clock.window_s()
+    achieved = contacts / window_s
+    share = achieved / case.ceiling
+    cpu_ms = run.cpu_s * 1000 / max(requests, 1)
+    ok = share >= case.share_target and (stored is None or stored == contacts)
+    target = f"≥ {case.share_target:.0%} of {case.ceiling:,.0f} contacts/s"
+    measured = f"{share:.1%} ({achieved:,.0f} contacts/s)"
+    if case.cpu_ms_per_request_target is not None:
+        ok = ok and cpu_ms <= case.cpu_ms_per_request_target
+        target += f", CPU ≤ {case.cpu_ms_per_request_target} ms/request"
+    measured += f", CPU {cpu_ms:.2f} ms/request"
+    return Figure(
+        key=case.key,
+        title=(
+            f"{case.provider} sandbox, {contacts:,} contacts "
+            f"({case.latency_s * 1000:.0f} ms latency, {case.pace:g} req/s)"
+        ),
+        measured=measured,
+        target=target,
+        verdict=verdict(ok),
+        details={
+            "requests": requests,
+            "send_window_s": round(window_s, 3),
+            "child_wall_s": round(run.wall_s, 3),
+            "child_cpu_s": round(run.cpu_s, 3),
+            "child_peak_rss_mb": round(run.peak_rss_mb, 1),
+            "contacts_per_s_over_child_wall": round(contacts / run.wall_s, 1),
+            "stored_by_emulator": stored,
+        },
+        note="" if stored in (None, contacts) else f"emulator stored {stored} of {contacts}",
+    )
+
+
+def _skip(case: SendCase, contacts: int, why: str) -> Figure:
+    title = f"{case.provider} sandbox, {contacts:,} contacts"
+    return Figure(
+        case.key, title, "-", f"≥ {case.share_target:.0%} of ceiling", Verdict.SKIP, note=why
+    )
+
+
+@contextmanager
+def _emulator(case: SendCase, clock: RequestClock) -> Iterator[tuple[Any, str]]:
+    from contactctl.sandbox import EMULATORS, SandboxServer
+
+    emulator = EMULATORS[case.provider](**_emulator_knobs(case))
+    _time_requests(emulator, clock)
+    with SandboxServer(emulator) as server:
+        yield emulator, str(server.base_url)
+
+
+def _emulator_knobs(case: SendCase) -> dict[str, Any]:
+    """Latency as the vendor's, and a rate limit the client's pace never reaches (the figure
+    is about the client filling the pace, not about the emulator throttling it)."""
+    return {"latency_s": case.latency_s, "requests_per_second": case.pace * 4}
+
+
+def _time_requests(emulator: Any, clock: RequestClock) -> None:
+    """Wrap the emulator's whole exchange (vendor logic and latency) so each request's start
+    and end are recorded."""
+    respond: Callable[..., Any] = emulator.respond
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return respond(*args, **kwargs)
+        finally:
+            ended = time.perf_counter()
+            with clock.lock:
+                clock.starts.append(started)
+                clock.ends.append(ended)
+
+    emulator.respond = timed
+
+
+def _stored_count(emulator: Any) -> int | None:
+    stored = getattr(emulator, "stored", None)
+    return len(stored()) if callable(stored) else None
+
+
+def _concurrency(case: SendCase) -> int:
+    """Requests in flight needed to fill the pace at this latency (Little's law, with room),
+    within contactctl's bound for the provider."""
+    from contactctl.providers import provider_class
+
+    limits = provider_class(case.provider).limits
+    wanted = math.ceil(case.pace * (case.latency_s + 0.010) * 2) + 1
+    return max(1, min(int(limits.max_concurrency), max(int(limits.default_concurrency), wanted)))
+
+
+def _write_config(ctx: Context, case: SendCase, base_url: str) -> Path:
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+
+    block = {
+        "base_url": base_url,
+        **SANDBOX_CREDENTIALS[case.provider],
+        "rate": case.pace,
+        "batch_size": case.batch_size,
+        "concurrency": _concurrency(case),
+    }
+    path = ctx.work / f"contactctl-{case.provider}.yaml"
+    # JSON is YAML; the file is private to the run.
+    path.write_text(json.dumps({"providers": {case.provider: block}}, indent=2), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def _import(ctx: Context, case: SendCase, source: Path, config: Path) -> ChildRun:
+    journal = ctx.work / f"journal-{case.provider}.sqlite"
+    journal.unlink(missing_ok=True)
+    argv = [ctx.contactctl, "import", str(source), "--provider", case.provider]
+    argv += ["--config", str(config), "--output", "quiet", "--no-resume"]
+    argv += ["--journal", str(journal)]
+    return run_child(argv)

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from contactctl.cli.app import main
+
+main()

@@ -1,0 +1,115 @@
+"""`contactctl import`: push contacts to a provider; the main job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contactctl.cli import options as o
+from contactctl.cli.errors import run_command
+from contactctl.cli.import_args import ImportArgs
+from contactctl.errors import ExitCode
+
+
+def import_command(
+    files: o.Files,
+    provider: o.ProviderOpt = None,
+    config: o.ConfigOpt = None,
+    region: o.RegionOpt = None,
+    mapping: o.MappingOpt = None,
+    input_format: o.InputFormatOpt = None,
+    sheet: o.SheetOpt = None,
+    delimiter: o.DelimiterOpt = None,
+    encoding: o.EncodingOpt = None,
+    on_duplicate: Annotated[
+        o.Duplicate,
+        typer.Option("--on-duplicate", help="When the contact exists: overwrite it, or keep it."),
+    ] = o.Duplicate.UPDATE,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Tag added to every contact (repeatable).")
+    ] = None,
+    list_name: Annotated[
+        str | None, typer.Option("--list", help="Contact list every contact joins.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Everything but sending: the plan, per row.")
+    ] = False,
+    sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Send to the built-in emulator on 127.0.0.1.")
+    ] = False,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", min=1, help="Contacts per request.")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help="Requests in flight at once.")
+    ] = None,
+    rate: Annotated[
+        float | None, typer.Option("--rate", min=0.001, help="Requests per second.")
+    ] = None,
+    report: o.ReportOpt = None,
+    rejects: o.RejectsOpt = None,
+    output: o.OutputOpt = o.Output.TABLE,
+    show: o.ShowOpt = o.Show.PROBLEMS,
+    max_failures: Annotated[
+        int | None, typer.Option("--max-failures", min=1, help="Stop after N failed rows.")
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--no-resume", help="Skip rows an earlier run already delivered unchanged."
+        ),
+    ] = True,
+    allow_landlines: o.LandlinesOpt = False,
+    journal: Annotated[
+        Path | None, typer.Option("--journal", help="Delivery journal (SQLite) for --resume.")
+    ] = None,
+    allow_http: Annotated[
+        bool, typer.Option("--allow-http", help="Permit a non-loopback base_url over http.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="HTTP exchanges on stderr, secrets redacted.")
+    ] = False,
+) -> None:
+    """Push contacts to a provider and report every row."""
+    args = ImportArgs(
+        files=files,
+        provider=provider,
+        config=config,
+        region=region,
+        mapping=mapping,
+        input_format=input_format,
+        sheet=sheet,
+        delimiter=delimiter,
+        encoding=encoding,
+        on_duplicate=on_duplicate,
+        tags=tuple(tag or ()),
+        list_name=list_name,
+        dry_run=dry_run,
+        sandbox=sandbox,
+        batch_size=batch_size,
+        concurrency=concurrency,
+        rate=rate,
+        report=report,
+        rejects=rejects,
+        output=output,
+        show=show,
+        max_failures=max_failures,
+        resume=resume,
+        allow_landlines=allow_landlines,
+        journal=journal,
+        allow_http=allow_http,
+        verbose=verbose,
+    )
+    run_command(lambda: _run(args))
+
+
+def _run(args: ImportArgs) -> ExitCode:
+    from contactctl.cli.common import consoles
+    from contactctl.cli.import_plan import build_import_plan
+    from contactctl.importer import run_import
+
+    plan = build_import_plan(args)
+    stdout, stderr = consoles()
+    return run_import(plan, stdout, stderr)

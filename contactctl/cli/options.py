@@ -1,0 +1,86 @@
+"""Options shared by `import` and `validate`, declared once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    XLSX = "xlsx"
+    VCF = "vcf"
+
+
+class Output(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    QUIET = "quiet"
+
+
+class Show(StrEnum):
+    PROBLEMS = "problems"
+    ALL = "all"
+
+
+class Duplicate(StrEnum):
+    UPDATE = "update"
+    SKIP = "skip"
+
+
+Files = Annotated[
+    list[str], typer.Argument(help="Contact files (csv, tsv, json, jsonl, xlsx, vcf); - for stdin.")
+]
+ProviderOpt = Annotated[
+    str | None,
+    typer.Option("--provider", "-p", help="Provider name; default: the config's default_provider."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Config file; default $CONTACTCTL_CONFIG, ./contactctl.yaml, user config dir.",
+    ),
+]
+RegionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--region", "-r", help="ISO country for numbers without a country code (e.g. FR)."
+    ),
+]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option("--mapping", help="YAML column mapping (the config's mapping: shape)."),
+]
+InputFormatOpt = Annotated[
+    Format | None, typer.Option("--input-format", help="Default: from the file's extension.")
+]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Excel sheet; default: the first.")]
+DelimiterOpt = Annotated[
+    str | None, typer.Option("--delimiter", help="CSV delimiter; default: sniffed.")
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="Text encoding; default: detected.")
+]
+ReportOpt = Annotated[
+    Path | None, typer.Option("--report", help="Per-row results: .json, .csv or .xml (JUnit).")
+]
+RejectsOpt = Annotated[
+    Path | None, typer.Option("--rejects", help="Failed rows as CSV, with an error column.")
+]
+OutputOpt = Annotated[Output, typer.Option("--output", help="What goes to standard output.")]
+ShowOpt = Annotated[
+    Show,
+    typer.Option("--show", help="Table rows: problems first with a count of the rest, or all."),
+]
+LandlinesOpt = Annotated[
+    bool,
+    typer.Option("--allow-landlines", help="Send fixed-line numbers to SMS/WhatsApp vendors."),
+]

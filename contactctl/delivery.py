@@ -1,0 +1,100 @@
+"""The journal in the run: skip what was delivered unchanged, record intents and outcomes.
+
+`ResumeFilter` is a pipeline stage (before batching): a contact confirmed earlier with the
+same content becomes `skipped`. `JournalHooks` plugs into the sender: the intent is written
+before a batch goes out and the outcome after it, so a run killed at any point can be
+resumed without sending anything twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from contactctl.journal import Journal, content_hash
+from contactctl.model import Contact, RowResult, Status
+from contactctl.providers.base import Provider, RunOptions
+from contactctl.send.sender import NOT_SENT_ABORTED, SendHooks
+
+WRITTEN = frozenset({Status.ADDED, Status.UPDATED, Status.UPSERTED})
+# Failures after which the contact certainly did not land: the intent can go.
+CERTAINLY_NOT_LANDED = ("rejected by ", NOT_SENT_ABORTED.split(":")[0])
+
+
+def run_extra(run: RunOptions) -> Mapping[str, object]:
+    """Run-wide choices that change what a contact looks like at the vendor."""
+    return {"tags": sorted(run.tags), "list": run.list_name}
+
+
+class ResumeFilter:
+    """Contacts already delivered with the same content leave the stream as `skipped`."""
+
+    def __init__(
+        self, journal: Journal, provider: Provider[Any], run: RunOptions, resume: bool
+    ) -> None:
+        self._journal = journal
+        self._provider = provider
+        self._extra = run_extra(run)
+        self._resume = resume
+        self.saved = 0
+        # Content hashes of contacts on their way to the vendor (dropped once answered).
+        self.hashes: dict[str, str] = {}
+
+    def __call__(self, items: Iterable[Contact | RowResult]) -> Iterator[Contact | RowResult]:
+        for item in items:
+            yield item if isinstance(item, RowResult) else self._filter(item)
+
+    def _filter(self, contact: Contact) -> Contact | RowResult:
+        key = self._provider.identity_key(contact)
+        if key is None:
+            return contact
+        digest = content_hash(contact, self._extra)
+        if self._resume:
+            earlier = self._journal.unchanged(key, digest)
+            if earlier is not None:
+                self.saved += 1
+                reason = f"unchanged since {earlier.confirmed_at}"
+                return RowResult.for_contact(contact, Status.SKIPPED, reason, id=earlier.vendor_id)
+        self.hashes[key] = digest
+        return contact
+
+
+class JournalHooks(SendHooks):
+    def __init__(self, journal: Journal, provider: Provider[Any], resume: ResumeFilter) -> None:
+        self._journal = journal
+        self._provider = provider
+        self._hashes = resume.hashes
+
+    def before_send(self, batch: Sequence[Contact]) -> None:
+        self._journal.intend([(key, digest) for key, digest in self._keyed(batch)])
+
+    def after_send(self, batch: Sequence[Contact], results: Sequence[RowResult]) -> None:
+        confirmed: list[tuple[str, str, str, str | None]] = []
+        abandoned: list[str] = []
+        for contact, result in zip(batch, results, strict=True):
+            key = self._provider.identity_key(contact)
+            digest = self._hashes.pop(key, None) if key else None
+            if key is None or digest is None:
+                continue
+            if result.status in WRITTEN:
+                confirmed.append((key, digest, str(result.status), result.id))
+            elif result.status is Status.SKIPPED or _certainly_not_landed(result):
+                # Kept as it was at the vendor, or refused: this content was not delivered.
+                abandoned.append(key)
+            # Anything else (no answer, interrupted) stays an open intent for the next run.
+        if confirmed:
+            self._journal.confirm(confirmed)
+        if abandoned:
+            self._journal.abandon(abandoned)
+
+    def _keyed(self, batch: Sequence[Contact]) -> list[tuple[str, str]]:
+        pairs = []
+        for contact in batch:
+            key = self._provider.identity_key(contact)
+            if key is not None and key in self._hashes:
+                pairs.append((key, self._hashes[key]))
+        return pairs
+
+
+def _certainly_not_landed(result: RowResult) -> bool:
+    return result.status is Status.FAILED and (result.reason or "").startswith(CERTAINLY_NOT_LANDED)

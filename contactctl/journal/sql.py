@@ -1,0 +1,66 @@
+"""The journal's statements. Every one is scoped by (provider, account), always first."""
+
+from __future__ import annotations
+
+_THIS_CONTACT = "provider = ? AND account = ? AND identity = ?"
+
+UNCHANGED = f"""
+SELECT content_hash, status, vendor_id, confirmed_at FROM deliveries
+WHERE {_THIS_CONTACT} AND content_hash = ?
+  AND status IN ('added', 'updated', 'upserted')
+  AND (intent_hash IS NULL OR intent_hash = content_hash)
+"""
+
+PENDING = (
+    "SELECT identity FROM deliveries WHERE provider = ? AND account = ? AND intent_hash IS NOT NULL"
+)
+
+PENDING_FOR = f"SELECT 1 FROM deliveries WHERE {_THIS_CONTACT} AND intent_hash IS NOT NULL"
+
+VENDOR_ID = f"SELECT vendor_id FROM deliveries WHERE {_THIS_CONTACT}"
+
+INTEND = """
+INSERT INTO deliveries (provider, account, identity, intent_hash, intent_at, intent_run)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (provider, account, identity) DO UPDATE SET
+    intent_hash = excluded.intent_hash,
+    intent_at = excluded.intent_at,
+    intent_run = excluded.intent_run
+"""
+
+# The vendor may leave its id out of a later answer (an upsert); the one it gave before stands.
+CONFIRM_DELIVERED = """
+INSERT INTO deliveries (provider, account, identity, content_hash, status, vendor_id, confirmed_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (provider, account, identity) DO UPDATE SET
+    content_hash = excluded.content_hash,
+    status = excluded.status,
+    vendor_id = coalesce(excluded.vendor_id, deliveries.vendor_id),
+    confirmed_at = excluded.confirmed_at,
+    intent_hash = NULL, intent_at = NULL, intent_run = NULL
+"""
+
+# Skipped: the vendor kept what it had, so an earlier delivery (hash, status, time) stands.
+CONFIRM_SKIPPED = """
+INSERT INTO deliveries (provider, account, identity, status, vendor_id, confirmed_at)
+VALUES (?, ?, ?, 'skipped', ?, ?)
+ON CONFLICT (provider, account, identity) DO UPDATE SET
+    status = coalesce(deliveries.status, 'skipped'),
+    vendor_id = coalesce(excluded.vendor_id, deliveries.vendor_id),
+    confirmed_at = coalesce(deliveries.confirmed_at, excluded.confirmed_at),
+    intent_hash = NULL, intent_at = NULL, intent_run = NULL
+"""
+
+# A row that only ever held an intent goes; one with an earlier delivery keeps it.
+FORGET_INTENT_ONLY = f"DELETE FROM deliveries WHERE {_THIS_CONTACT} AND status IS NULL"
+
+CLEAR_INTENT = f"""
+UPDATE deliveries SET intent_hash = NULL, intent_at = NULL, intent_run = NULL
+WHERE {_THIS_CONTACT}
+"""
+
+START_RUN = "INSERT INTO runs (provider, account, pid, started_at) VALUES (?, ?, ?, ?)"
+
+FINISH_RUN = """
+UPDATE runs SET finished_at = ?, rows_confirmed = ?, rows_saved = ? WHERE run_id = ?
+"""

@@ -1,0 +1,255 @@
+"""The delivery journal: what each account was sent and confirmed, written ahead of each request.
+
+Protocol for one batch: `intend` before the request goes out, then `confirm` the outcomes the
+vendor gave, or `abandon` the intents when the request surely did not land. A run killed between
+the two leaves the intents in place; the next run sees them in `pending` and checks those rows
+with the vendor before writing them again, so each contact is delivered exactly once.
+
+What counts as delivered (and so as `unchanged` next time): a confirmed added, updated or
+upserted row. A row the vendor `skipped` because it already had the contact (--on-duplicate skip)
+was NOT delivered with this content: the vendor kept its old data, so the row is not recorded as
+unchanged and a later run with updates on sends it. Its vendor id is kept, its intent cleared.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from contactctl.journal import sql
+from contactctl.journal.errors import JournalError, JournalFailed
+from contactctl.journal.lock import RunLock, lock_path_for
+from contactctl.journal.schema import make_folder, open_database
+from contactctl.journal.values import DELIVERED_STATUSES, Delivered, JournalStats, iso, utc_now
+from contactctl.model import Status
+
+_OUTCOME_STATUSES = DELIVERED_STATUSES | {Status.SKIPPED}
+
+
+class Journal:
+    """The journal of one (provider, account), held under that account's run lock.
+
+    `account` must already be a non-secret fingerprint: it is stored as given. Safe to call
+    from several threads (one connection, one mutex), e.g. through asyncio.to_thread.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        provider: str,
+        account: str,
+        *,
+        lock_wait_s: float = 0.0,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.path = path
+        self.provider = provider
+        self.account = account
+        self._clock = clock
+        self._mutex = threading.Lock()
+        self._commits = 0
+        self._confirmed_rows = 0
+        self._saved_rows = 0
+        self._saved_since: str | None = None
+        self._closed = False
+        started_at = clock()
+        make_folder(path)
+        self._lock = RunLock.acquire(
+            lock_path_for(path, provider, account), provider, started_at, lock_wait_s
+        )
+        try:
+            self._db = open_database(path)
+        except BaseException:
+            self._lock.release()
+            raise
+        try:
+            self._run_id = self._start_run(started_at)
+        except BaseException:
+            self._db.close()
+            self._lock.release()
+            raise
+
+    # Reading ------------------------------------------------------------------------------
+
+    def unchanged(self, identity: str, content_hash: str) -> Delivered | None:
+        """The earlier delivery of exactly this content, or None if it must be sent.
+
+        A hit counts as a row the journal saved from sending (see `stats`): ask only for rows
+        that will be skipped on a hit. A row some earlier run meant to send with other content,
+        and never confirmed, is not unchanged: that content may have landed.
+        """
+        row = self._one(sql.UNCHANGED, identity, content_hash)
+        if row is None:
+            return None
+        delivered = Delivered(identity, row[0], row[1], row[2], row[3])
+        with self._mutex:
+            self._saved_rows += 1
+            if self._saved_since is None or delivered.confirmed_at < self._saved_since:
+                self._saved_since = delivered.confirmed_at
+        return delivered
+
+    def pending(self) -> set[str]:
+        """Identities with an intent and no outcome since: a killed run's uncertain rows.
+
+        Ask before this run intends anything; afterwards this run's own intents are included.
+        """
+        return {row[0] for row in self._all(sql.PENDING)}
+
+    def pending_for(self, identity: str) -> bool:
+        """Whether this contact has an intent with no outcome since (see `pending`)."""
+        return self._one(sql.PENDING_FOR, identity) is not None
+
+    def vendor_id(self, identity: str) -> str | None:
+        """The vendor's id from the last confirmation (to update without a look-up)."""
+        row = self._one(sql.VENDOR_ID, identity)
+        return None if row is None else row[0]
+
+    @property
+    def stats(self) -> JournalStats:
+        return JournalStats(self._saved_rows, self._saved_since)
+
+    @property
+    def commits(self) -> int:
+        """Transactions committed by this Journal (one WAL write each, whatever the row count)."""
+        return self._commits
+
+    # Writing: each call is one transaction, whatever the number of rows -------------------
+
+    def intend(self, items: Sequence[tuple[str, str]]) -> None:
+        """Record [(identity, content_hash)] as about to be sent; call before the request."""
+        if not items:
+            return
+        at = iso(self._clock())
+        rows = [(*self._key(identity), digest, at, self._run_id) for identity, digest in items]
+        with self._transaction() as db:
+            db.executemany(sql.INTEND, rows)
+
+    def confirm(self, outcomes: Sequence[tuple[str, str, str, str | None]]) -> None:
+        """Record [(identity, content_hash, status, vendor_id)] the vendor confirmed.
+
+        Status is added, updated, upserted or skipped. A failed row is not an outcome to
+        confirm: `abandon` it when the request surely did not land, else leave it pending.
+        """
+        if not outcomes:
+            return
+        at = iso(self._clock())
+        delivered: list[tuple[str | None, ...]] = []
+        skipped: list[tuple[str | None, ...]] = []
+        for identity, digest, status, vendor_id in outcomes:
+            checked = _status(status)
+            if checked in DELIVERED_STATUSES:
+                delivered.append((*self._key(identity), digest, checked.value, vendor_id, at))
+            else:
+                skipped.append((*self._key(identity), vendor_id, at))
+        with self._transaction() as db:
+            db.executemany(sql.CONFIRM_DELIVERED, delivered)
+            db.executemany(sql.CONFIRM_SKIPPED, skipped)
+        with self._mutex:
+            self._confirmed_rows += len(delivered)
+
+    def abandon(self, identities: Sequence[str]) -> None:
+        """Drop the intents of rows whose request surely failed (nothing landed)."""
+        if not identities:
+            return
+        keys = [self._key(identity) for identity in identities]
+        with self._transaction() as db:
+            db.executemany(sql.FORGET_INTENT_ONLY, keys)
+            db.executemany(sql.CLEAR_INTENT, keys)
+
+    # Life cycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Record the run's end and release the run lock. Safe to call twice."""
+        if self._closed:
+            return
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    sql.FINISH_RUN,
+                    (iso(self._clock()), self._confirmed_rows, self._saved_rows, self._run_id),
+                )
+        except JournalError:
+            pass  # the run's bookkeeping only; the deliveries are already committed
+        finally:
+            with self._mutex:
+                self._closed = True
+                self._db.close()
+            self._lock.release()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # Plumbing -----------------------------------------------------------------------------
+
+    def _key(self, identity: str) -> tuple[str, str, str]:
+        return (self.provider, self.account, identity)
+
+    def _start_run(self, started_at: datetime) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                sql.START_RUN, (self.provider, self.account, os.getpid(), iso(started_at))
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _one(self, query: str, *params: str) -> tuple[str, ...] | None:
+        rows = self._all(query, *params)
+        return rows[0] if rows else None
+
+    def _all(self, query: str, *params: str) -> list[tuple[str, ...]]:
+        with self._mutex:
+            self._require_open()
+            try:
+                return self._db.execute(query, (self.provider, self.account, *params)).fetchall()
+            except sqlite3.Error as exc:
+                raise JournalFailed(f"Cannot read the journal {self.path}: {exc}.") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so a concurrent writer (another account on
+        # the same file) makes us wait under busy_timeout instead of failing mid-transaction.
+        with self._mutex:
+            self._require_open()
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise JournalFailed(
+                    f"Cannot write to the journal {self.path}: {exc}.",
+                    "Rows sent since the last write are checked with the vendor next run.",
+                ) from exc
+            self._commits += 1
+
+    def _require_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the journal is closed")
+
+
+def _status(value: str) -> Status:
+    try:
+        status = Status(value)
+    except ValueError:
+        status = Status.FAILED
+    if status not in _OUTCOME_STATUSES:
+        raise ValueError(f"cannot confirm status {value!r}: abandon the row or leave it pending")
+    return status

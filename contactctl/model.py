@@ -1,0 +1,142 @@
+"""The values that flow through the pipeline.
+
+`RawRow` is what a reader saw, `Contact` is a normalised record, `RowResult` is the final word
+on one row. Each carries the source file and the row number a person would look for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# A cell as readers hand it on: text, or a list of texts where the format has real lists
+# (a JSON array of tags, several vCard categories). Blank cells are "" and are treated as
+# absent by the mapping stage, never as a value to send.
+Cell = str | list[str]
+
+
+class Status(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UPSERTED = "upserted"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class InputFormat(StrEnum):
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    XLSX = "xlsx"
+    VCF = "vcf"
+
+
+class OnDuplicate(StrEnum):
+    UPDATE = "update"
+    SKIP = "skip"
+
+
+class PhoneType(StrEnum):
+    """phonenumbers' number types, by the names the report and the senders use."""
+
+    MOBILE = "mobile"
+    FIXED_LINE = "fixed_line"
+    FIXED_LINE_OR_MOBILE = "fixed_line_or_mobile"
+    TOLL_FREE = "toll_free"
+    PREMIUM_RATE = "premium_rate"
+    SHARED_COST = "shared_cost"
+    VOIP = "voip"
+    PERSONAL_NUMBER = "personal_number"
+    PAGER = "pager"
+    UAN = "uan"
+    VOICEMAIL = "voicemail"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One record as read: where it came from and its cells by header.
+
+    `problem` is set when the reader could read the record but not trust it (a ragged CSV row);
+    such a row fails with that reason and is never sent.
+    """
+
+    source: str
+    row: int
+    cells: Mapping[str, Cell]
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A normalised contact: blank values are None / empty, never empty strings."""
+
+    source: str
+    row: int
+    phone: str | None = None  # E.164, with the leading +
+    phone_type: PhoneType | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    name: str | None = None
+    external_id: str | None = None
+    tags: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    opt_in: bool | None = None
+    country: str | None = None
+    # What normalisation changed or noticed ("recovered from spreadsheet damage: ...").
+    notes: tuple[str, ...] = ()
+    # The original record, kept so a failure can be written back to the rejects file.
+    raw: RawRow | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def display_name(self) -> str | None:
+        """The name a person would recognise: the full name, else first and last joined."""
+        if self.name:
+            return self.name
+        joined = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return joined or None
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """The final word on one row."""
+
+    source: str
+    row: int
+    status: Status
+    reason: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    id: str | None = None
+    raw: RawRow | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def for_contact(
+        cls,
+        contact: Contact,
+        status: Status,
+        reason: str | None = None,
+        id: str | None = None,
+    ) -> RowResult:
+        # What normalisation repaired rides along, so the row says so whatever its status.
+        parts = [part for part in (reason, *contact.notes) if part]
+        return cls(
+            source=contact.source,
+            row=contact.row,
+            status=status,
+            reason="; ".join(parts) or None,
+            name=contact.display_name,
+            phone=contact.phone,
+            email=contact.email,
+            id=id,
+            raw=contact.raw,
+        )
+
+    @classmethod
+    def for_raw(cls, raw: RawRow, status: Status, reason: str) -> RowResult:
+        return cls(source=raw.source, row=raw.row, status=status, reason=reason, raw=raw)

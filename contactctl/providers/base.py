@@ -1,0 +1,151 @@
+"""The provider interface: the one public API for vendor modules, ours and third parties'.
+
+A provider translates; the core operates. A provider declares its vendor's limits, identity
+key, required fields and duplicate modes, signs or authenticates its requests, builds the
+request bodies and reads each answer into exactly one RowResult per contact. It never reads
+files, loops over batches, sleeps, retries or prints: `Api` (handed in by the core) paces,
+retries transient failures, maps transport errors to the error tree and redacts secrets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from contactctl.model import Contact, OnDuplicate, RowResult
+from contactctl.providers.settings import ProviderSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from contactctl.send.api import Api
+
+S = TypeVar("S", bound=ProviderSettings)
+
+
+class Identity(StrEnum):
+    """Which contact field the vendor uses to recognise an existing contact."""
+
+    PHONE = "phone"
+    EXTERNAL_ID_ELSE_PHONE = "external_id, else phone"
+    EXTERNAL_ID_ELSE_EMAIL = "external_id, else email"
+
+
+class Channel(StrEnum):
+    """What the vendor sends to, for the fixed-line check (`--allow-landlines`)."""
+
+    SMS = "SMS"
+    WHATSAPP = "WhatsApp"
+    ANY = "any"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Batch and pace limits. `*_documented` says whether the ceiling is the vendor's word.
+
+    A documented ceiling is a hard cap (a higher value is refused with exit 2); an undocumented
+    one is our conservative default, which the config may raise with a warning.
+    """
+
+    default_batch: int
+    max_batch: int
+    batch_documented: bool
+    requests_per_second: float
+    max_requests_per_second: float
+    rate_documented: bool
+    default_concurrency: int = 4
+    max_concurrency: int = 64
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the user asked for that applies to every contact of the run."""
+
+    on_duplicate: OnDuplicate = OnDuplicate.UPDATE
+    tags: tuple[str, ...] = ()
+    list_name: str | None = None
+
+
+class Provider(ABC, Generic[S]):
+    name: ClassVar[str]
+    vendor: ClassVar[str]
+    docs_url: ClassVar[str]
+    limits: ClassVar[Limits]
+    identity: ClassVar[Identity]
+    channel: ClassVar[Channel]
+    required_fields: ClassVar[str]  # for `contactctl providers`, e.g. "phone, name"
+    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]]
+    phone_format: ClassVar[str]  # "+E.164" or "E.164 digits, no +"
+    how_status_is_known: ClassVar[str]
+    default_base_url: ClassVar[str]  # the vendor's production origin
+    settings_type: ClassVar[type[ProviderSettings]]
+    # Contact fields this vendor has no place for: the run warns once when a row has them.
+    unsent_fields: ClassVar[tuple[str, ...]] = ()
+    # Whether the vendor has contact lists (`--list`).
+    has_lists: ClassVar[bool] = False
+
+    def __init__(self, settings: S, run: RunOptions) -> None:
+        self.settings = settings
+        self.run = run
+
+    # Declarations used before anything is sent -------------------------------------------
+
+    @classmethod
+    def credential_keys(cls) -> list[str]:
+        from contactctl.providers.settings import secret_keys
+
+        return secret_keys(cls.settings_type)
+
+    def check_run(self) -> None:
+        """Rules that apply to the whole run; raise UsageError (exit 2, nothing sent)."""
+
+    def unsent_attributes(self, contact: Contact) -> list[str]:
+        """Mapped attributes of this contact the vendor will not receive."""
+        return []
+
+    def missing_credentials(self) -> list[str]:
+        """Config keys the vendor needs that are not set."""
+        return [key for key in self.credential_keys() if getattr(self.settings, key) is None]
+
+    @abstractmethod
+    def identity_key(self, contact: Contact) -> str | None:
+        """The value the vendor recognises this contact by (None: cannot be sent)."""
+
+    @abstractmethod
+    def check_contact(self, contact: Contact) -> str | None:
+        """The vendor's per-row rules: a reason to fail this row, or None."""
+
+    @abstractmethod
+    def auth(self) -> httpx.Auth:
+        """How requests are authenticated (headers, signing)."""
+
+    def account_fingerprint(self) -> str:
+        """A stable, non-secret identity of the account, for the delivery journal.
+
+        Default: the origin plus a short hash of the credentials. A 64-bit prefix of a SHA-256
+        cannot be turned back into a key, yet tells two accounts apart.
+        """
+        creds = "\x00".join(self.settings.secrets())
+        digest = hashlib.sha256(creds.encode()).hexdigest()[:16]
+        return f"{self.base_url()}#{digest}"
+
+    def base_url(self) -> str:
+        return (self.settings.base_url or self.default_base_url).rstrip("/")
+
+    def error_message(self, data: Any, text: str) -> str:
+        """The vendor's words in an error answer (overridden where the envelope differs)."""
+        if isinstance(data, Mapping):
+            for key in ("message", "error", "errors", "detail"):
+                if data.get(key):
+                    return str(data[key])
+        return text.strip()[:300] or "no message"
+
+    # The one call per batch ---------------------------------------------------------------
+
+    @abstractmethod
+    async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
+        """Send one batch and return exactly one RowResult per contact."""

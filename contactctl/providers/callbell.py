@@ -1,0 +1,185 @@
+"""Callbell contacts: https://docs.callbell.eu/api/reference/contacts_api/post_contacts
+
+One contact per request, `Authorization: Bearer <token>`. Callbell does not say what
+`POST /v1/contacts` does with a number it already has, so every contact is looked up first:
+
+- `GET /v1/contacts/phone/{digits}` (with `channel_uuid` when configured) → absent (404):
+  `POST /v1/contacts` `{source, identifier, name, tags, custom_fields, channel_uuid}` → added;
+- present: `PATCH /v1/contacts/{uuid}` `{name, tags, custom_fields}` → updated, or nothing at
+  all under `--on-duplicate skip` → skipped.
+
+So each contact costs two requests: at the default 250 requests/s (documented ceiling 300,
+then 429) that is about 125 contacts/s, which needs ~32 requests in flight at 50 ms latency.
+
+Quirks (VENDORS.md section 3):
+- `identifier` is E.164 digits without "+", as in every request example (the format is not
+  documented); the number cannot be changed by PATCH, so it is never sent there;
+- `name` is required to create; config `name_fallback: phone` names a nameless contact after
+  its number. The fallback is used for creates only: an update never replaces a stored name
+  with a number;
+- tags and custom fields must already exist in the account; a refusal fails only that row;
+- the create is not idempotent: after a timeout or a lost answer the number is looked up
+  again before anything is resent (contactctl.send.once);
+- `contact` is an array in the create/patch answers and an object in the look-up: both read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import httpx
+
+from contactctl.errors import UncertainDelivery, UsageError
+from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.providers.base import Channel, Identity, Limits, Provider
+from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.settings import ProviderSettings
+from contactctl.secrets import Secret
+from contactctl.send.api import Api
+from contactctl.send.once import create_once
+
+CONTACTS_PATH = "/v1/contacts"
+NAME_FALLBACKS = ("phone",)
+SKIPPED_REASON = "already at Callbell; kept as it was (--on-duplicate skip)"
+
+
+@dataclass(frozen=True)
+class CallbellSettings(ProviderSettings):
+    api_token: Secret | None = None
+    source: str = "whatsapp"
+    # "phone": a contact without a name is created with its number as the name.
+    name_fallback: str | None = None
+    # The channel contacts belong to (default: the account's main WhatsApp channel).
+    channel_uuid: str | None = None
+
+
+class _BearerAuth(httpx.Auth):
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+class Callbell(Provider[CallbellSettings]):
+    name: ClassVar[str] = "callbell"
+    vendor: ClassVar[str] = "Callbell"
+    docs_url: ClassVar[str] = "https://docs.callbell.eu/api/reference/contacts_api/post_contacts"
+    default_base_url: ClassVar[str] = "https://api.callbell.eu"
+    limits: ClassVar[Limits] = Limits(
+        default_batch=1,
+        max_batch=1,
+        batch_documented=True,
+        requests_per_second=250,
+        max_requests_per_second=300,
+        rate_documented=True,
+        default_concurrency=32,
+    )
+    identity: ClassVar[Identity] = Identity.PHONE
+    channel: ClassVar[Channel] = Channel.WHATSAPP
+    required_fields: ClassVar[str] = "phone, name (or config name_fallback: phone)"
+    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
+    phone_format: ClassVar[str] = "E.164 digits, no +"
+    how_status_is_known: ClassVar[str] = (
+        "look-up by phone before writing: absent → created (added), present → patched "
+        "(updated) or left alone (skipped)"
+    )
+    settings_type: ClassVar[type[ProviderSettings]] = CallbellSettings
+    unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id", "opt_in")
+
+    def check_run(self) -> None:
+        fallback = self.settings.name_fallback
+        if fallback is not None and fallback not in NAME_FALLBACKS:
+            raise UsageError(
+                f"Config key providers.callbell.name_fallback: {fallback!r} is not supported.",
+                "Use name_fallback: phone, or leave it out to fail rows without a name.",
+            )
+        if not self.settings.source.strip():
+            raise UsageError("Config key providers.callbell.source must not be empty.")
+
+    def auth(self) -> httpx.Auth:
+        return _BearerAuth(self.settings.api_token.reveal() if self.settings.api_token else "")
+
+    def identity_key(self, contact: Contact) -> str | None:
+        return contact.phone
+
+    def check_contact(self, contact: Contact) -> str | None:
+        if not contact.phone:
+            return "no phone number (Callbell needs one)"
+        if not contact.display_name and self.settings.name_fallback is None:
+            return "no name (Callbell needs one; set name_fallback: phone to use the number)"
+        return None
+
+    async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
+        # One contact per request (max_batch 1); a longer batch is still answered row by row.
+        return [await self._push_one(contact, api) for contact in batch]
+
+    async def _push_one(self, contact: Contact, api: Api) -> RowResult:
+        found = await self._find(contact, api)
+        if found is not None and self.run.on_duplicate is OnDuplicate.SKIP:
+            return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found)
+        if found is not None:
+            await api.call("PATCH", f"{CONTACTS_PATH}/{found}", json=self._update_body(contact))
+            return RowResult.for_contact(contact, Status.UPDATED, id=found)
+        return await self._create(contact, api)
+
+    async def _create(self, contact: Contact, api: Api) -> RowResult:
+        async def create() -> str:
+            reply = await api.call(
+                "POST", CONTACTS_PATH, json=self._create_body(contact), idempotent=False
+            )
+            return _uuid(reply.data) or ""
+
+        async def find() -> str | None:
+            return await self._find(contact, api)
+
+        try:
+            created = await create_once(create, find, self.settings.max_retries + 1)
+        except UncertainDelivery as exc:
+            reason = f"not confirmed: {exc.message}; a re-run looks it up before sending"
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        return RowResult.for_contact(
+            contact, Status.ADDED, created.reason(), id=created.value or None
+        )
+
+    async def _find(self, contact: Contact, api: Api) -> str | None:
+        """The uuid of the contact Callbell holds for this number, or None."""
+        params = (
+            {"channel_uuid": self.settings.channel_uuid} if self.settings.channel_uuid else None
+        )
+        path = f"{CONTACTS_PATH}/phone/{digits(contact.phone or '')}"
+        reply = await api.call("GET", path, params=params, accept=frozenset({404}))
+        return None if reply.status_code == 404 else _uuid(reply.data)
+
+    def _create_body(self, contact: Contact) -> dict[str, object]:
+        name = contact.display_name
+        if name is None and self.settings.name_fallback == "phone":
+            name = contact.phone
+        body = self._update_body(contact) | {
+            "source": self.settings.source,
+            "identifier": digits(contact.phone or ""),
+            "name": name,
+            "channel_uuid": self.settings.channel_uuid,
+        }
+        return drop_blank(body)
+
+    def _update_body(self, contact: Contact) -> dict[str, object]:
+        return drop_blank(
+            {
+                "name": contact.display_name,
+                "tags": merged_tags(contact, self.run.tags),
+                "custom_fields": drop_blank(dict(contact.attributes)),
+            }
+        )
+
+
+def _uuid(data: Any) -> str | None:
+    """The contact's uuid from `{"contact": {...}}` or `{"contact": [{...}]}`."""
+    entry = data.get("contact") if isinstance(data, Mapping) else None
+    if isinstance(entry, list):
+        entry = entry[0] if entry else None
+    uuid = entry.get("uuid") if isinstance(entry, Mapping) else None
+    return str(uuid) if uuid else None

@@ -1,0 +1,36 @@
+"""Small helpers vendor modules share: name splitting, phone formats, run-wide tags."""
+
+from __future__ import annotations
+
+from contactctl.model import Contact
+
+
+def first_and_last(contact: Contact) -> tuple[str | None, str | None]:
+    """First and last name, split from the full name when the file only had that."""
+    if contact.first_name or contact.last_name:
+        return contact.first_name, contact.last_name
+    if not contact.name:
+        return None, None
+    from contactctl.normalize import split_name
+
+    return split_name(contact.name)
+
+
+def full_name(contact: Contact) -> str | None:
+    """ "First Last" for vendors that take one name field."""
+    return contact.display_name
+
+
+def digits(e164: str) -> str:
+    """E.164 without its "+": the form most vendors in this family expect."""
+    return e164.lstrip("+")
+
+
+def merged_tags(contact: Contact, run_tags: tuple[str, ...]) -> list[str]:
+    """The row's tags then the run's --tag values, each once, in order."""
+    return list(dict.fromkeys((*contact.tags, *run_tags)))
+
+
+def drop_blank(body: dict[str, object]) -> dict[str, object]:
+    """Remove absent values: a blank cell must never overwrite what the vendor holds."""
+    return {k: v for k, v in body.items() if v not in (None, "", [], {})}

@@ -1,0 +1,278 @@
+"""iVvy contacts: https://developer.ivvy.com/contact/add-or-update-contact
+
+RPC over signed POSTs (see ivvy_auth.py), one contact per request:
+
+- `POST /api/1.0/contact?action=getContactList` `{"filter": {"externalId": <key>}}` finds the
+  contact by its identity: the row's `external_id`, else its e-mail, always sent as `externalId`;
+- absent → `addOrUpdateContact` without `id` → added (first name, last name and e-mail are
+  required to add; a row without them fails after the look-up, as an update does not need them);
+- present → `addOrUpdateContact` with its `id` → updated, or nothing under
+  `--on-duplicate skip` → skipped. Two contacts with one externalId → the row fails untouched.
+
+Quirks (VENDORS.md section 5):
+- `base_url` is the account's regional host and no single default fits every account: the
+  default is the UK host `https://api.eu-west-2.ivvy.com`, as in SPEC's config example; AU
+  accounts use `https://api.ap-southeast-2.ivvy.com`, US ones `https://api.us-west-2.ivvy.com`;
+- an add without `id` always creates, so it is never resent blindly: after a timeout or a lost
+  answer the externalId is looked up again first (contactctl.send.once);
+- errors come as `{"errorCode", "message", "specificCode"}`, and like iVvy's .NET SDK we treat
+  any answer carrying `errorCode` as an error, whatever its HTTP status (401/403/462/463 stop
+  the run as refused credentials, the rest fail the row);
+- `groups` REPLACES the contact's subscription groups at iVvy, so it is only sent when set;
+- `customFields` come from mapped attributes through config `custom_fields: {fieldId: attr}`;
+- the phone goes as "+E.164" (iVvy documents no format); iVvy is not a messaging vendor, so
+  fixed-line numbers are fine; tags, lists and opt-in have no place there and are not sent;
+- rate limit undocumented: 5 requests/s by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from contactctl.errors import AuthError, BatchRejected, UncertainDelivery, UsageError
+from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.providers.base import Channel, Identity, Limits, Provider, RunOptions
+from contactctl.providers.common import drop_blank, first_and_last
+from contactctl.providers.ivvy_auth import IvvySigner, utc_now
+from contactctl.providers.settings import ProviderSettings
+from contactctl.secrets import Redactor, Secret
+from contactctl.send.api import Api
+from contactctl.send.once import create_once
+
+CONTACT_PATH = "/api/1.0/contact"
+EMAIL_STATUSES = (1, 2, 3, 5)  # 4 "Registering" is no longer accepted by this call
+SMS_STATUSES = (1, 2, 3, 4)
+# errorCode values that mean the credentials or the signature were refused.
+AUTH_CODES = frozenset({401, 403, 462, 463})
+SKIPPED_REASON = "already at iVvy; kept as it was (--on-duplicate skip)"
+
+
+@dataclass(frozen=True)
+class IvvySettings(ProviderSettings):
+    api_key: Secret | None = None
+    api_secret: Secret | None = None
+    # Subscription group ids; they replace the contact's groups at iVvy.
+    groups: list[int] | None = None
+    # iVvy custom field id → the name of a mapped attribute, e.g. {33443: city}.
+    custom_fields: dict[int | str, str] | None = None
+    status: int | None = None  # e-mail subscription: 1, 2, 3 or 5
+    sms_status: int | None = None  # SMS subscription: 1 to 4
+
+
+class Ivvy(Provider[IvvySettings]):
+    name: ClassVar[str] = "ivvy"
+    vendor: ClassVar[str] = "iVvy"
+    docs_url: ClassVar[str] = "https://developer.ivvy.com/contact/add-or-update-contact"
+    default_base_url: ClassVar[str] = "https://api.eu-west-2.ivvy.com"
+    limits: ClassVar[Limits] = Limits(
+        default_batch=1,
+        max_batch=1,
+        batch_documented=True,
+        requests_per_second=5,
+        max_requests_per_second=5,
+        rate_documented=False,
+    )
+    identity: ClassVar[Identity] = Identity.EXTERNAL_ID_ELSE_EMAIL
+    channel: ClassVar[Channel] = Channel.ANY
+    required_fields: ClassVar[str] = "external_id or email; to add: first name, last name, email"
+    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
+    phone_format: ClassVar[str] = "+E.164"
+    how_status_is_known: ClassVar[str] = (
+        "getContactList by externalId before writing: absent → added, present → updated "
+        "(with its id) or skipped"
+    )
+    settings_type: ClassVar[type[ProviderSettings]] = IvvySettings
+    unsent_fields: ClassVar[tuple[str, ...]] = ("tags", "lists", "opt_in")
+
+    def __init__(
+        self,
+        settings: IvvySettings,
+        run: RunOptions,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__(settings, run)
+        self.clock = clock
+        self._redact = Redactor(settings.secrets())
+
+    def check_run(self) -> None:
+        _check_choice("status", self.settings.status, EMAIL_STATUSES)
+        _check_choice("sms_status", self.settings.sms_status, SMS_STATUSES)
+        for group in self.settings.groups or []:
+            if type(group) is not int:
+                raise UsageError(
+                    f"Config key providers.ivvy.groups: {group!r} is not a group id (a number)."
+                )
+        for field_id, attribute in (self.settings.custom_fields or {}).items():
+            if not str(field_id).isdigit() or not isinstance(attribute, str):
+                raise UsageError(
+                    f"Config key providers.ivvy.custom_fields.{field_id}: expected "
+                    "<iVvy field id>: <attribute name>, e.g. 33443: city."
+                )
+
+    def auth(self) -> httpx.Auth:
+        key = self.settings.api_key.reveal() if self.settings.api_key else ""
+        secret = self.settings.api_secret.reveal() if self.settings.api_secret else ""
+        # The clock is read per request, so a test can move it after the client is built.
+        return IvvySigner(key, secret, clock=lambda: self.clock())
+
+    def identity_key(self, contact: Contact) -> str | None:
+        return contact.external_id or contact.email
+
+    def check_contact(self, contact: Contact) -> str | None:
+        if contact.external_id or contact.email:
+            return None
+        return "no external id or e-mail (iVvy needs one to recognise the contact)"
+
+    def unsent_attributes(self, contact: Contact) -> list[str]:
+        mapped = set((self.settings.custom_fields or {}).values())
+        return [name for name in contact.attributes if name not in mapped]
+
+    def error_message(self, data: Any, text: str) -> str:
+        if isinstance(data, Mapping) and data.get("errorCode") is not None:
+            message = str(data.get("message") or "no message")
+            extra = data.get("additionalMessages")
+            if isinstance(extra, list) and extra:
+                message += " (" + "; ".join(str(m) for m in extra) + ")"
+            code = data.get("specificCode")
+            return f"{message} [iVvy code {code}]" if code is not None else message
+        return super().error_message(data, text)
+
+    async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
+        # One contact per request (max_batch 1); a longer batch is still answered row by row.
+        return [await self._push_one(contact, api) for contact in batch]
+
+    async def _push_one(self, contact: Contact, api: Api) -> RowResult:
+        found = await self._find(contact, api)
+        if len(found) > 1:
+            reason = f"{len(found)} iVvy contacts have externalId {self._external_id(contact)!r}"
+            return RowResult.for_contact(contact, Status.FAILED, f"{reason}; none was changed")
+        if found and self.run.on_duplicate is OnDuplicate.SKIP:
+            return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found[0])
+        if found:
+            body = {"id": _as_id(found[0]), **self._body(contact)}
+            contact_id = await self._add_or_update(api, body, idempotent=True)
+            return RowResult.for_contact(contact, Status.UPDATED, id=contact_id or found[0])
+        return await self._add(contact, api)
+
+    async def _add(self, contact: Contact, api: Api) -> RowResult:
+        missing = self._missing_to_add(contact)
+        if missing:
+            reason = f"not at iVvy, and adding a contact needs {', '.join(missing)}"
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+
+        async def add() -> str:
+            return await self._add_or_update(api, self._body(contact), idempotent=False) or ""
+
+        async def find() -> str | None:
+            found = await self._find(contact, api)
+            return found[0] if found else None
+
+        try:
+            created = await create_once(add, find, self.settings.max_retries + 1)
+        except UncertainDelivery as exc:
+            reason = f"not confirmed: {exc.message}; a re-run looks it up before sending"
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        return RowResult.for_contact(
+            contact, Status.ADDED, created.reason(), id=created.value or None
+        )
+
+    async def _find(self, contact: Contact, api: Api) -> list[str]:
+        """Ids of the contacts iVvy holds under this contact's externalId."""
+        external_id = self._external_id(contact)
+        body = {"filter": {"externalId": external_id}}
+        reply = await api.call("POST", CONTACT_PATH, json=body, params={"action": "getContactList"})
+        data = self._checked(reply.data)
+        results = data.get("results") if isinstance(data, Mapping) else None
+        return [
+            str(entry["id"])
+            for entry in results or []
+            if isinstance(entry, Mapping)
+            and entry.get("id") is not None
+            # Trust only an exact match, whatever the filter's semantics turn out to be.
+            and str(entry.get("externalId")) == external_id
+        ]
+
+    async def _add_or_update(
+        self, api: Api, body: dict[str, object], *, idempotent: bool
+    ) -> str | None:
+        reply = await api.call(
+            "POST",
+            CONTACT_PATH,
+            json=body,
+            params={"action": "addOrUpdateContact"},
+            idempotent=idempotent,
+        )
+        data = self._checked(reply.data)
+        contact_id = data.get("id") if isinstance(data, Mapping) else None
+        return str(contact_id) if contact_id is not None else None
+
+    def _checked(self, data: Any) -> Any:
+        """Raise for an error envelope or `success: false`, whatever the HTTP status was."""
+        if not isinstance(data, Mapping):
+            return data
+        if data.get("errorCode") is not None:
+            message = self._redact(self.error_message(data, ""))
+            if _as_int(data.get("errorCode")) in AUTH_CODES:
+                raise AuthError(
+                    f"iVvy refused the credentials: {message}",
+                    "Check api_key, api_secret, base_url (the account's region) and the clock.",
+                )
+            raise BatchRejected(message)
+        if data.get("success") is False:
+            raise BatchRejected(self._redact(str(data.get("message") or "success: false")))
+        return data
+
+    def _body(self, contact: Contact) -> dict[str, object]:
+        first, last = first_and_last(contact)
+        settings = self.settings
+        body: dict[str, object] = {
+            "externalId": self._external_id(contact),
+            "firstName": first,
+            "lastName": last,
+            "email": contact.email,
+            "phone": contact.phone,
+            "groups": [{"groupId": group} for group in settings.groups or []],
+            "customFields": self._custom_fields(contact),
+            "status": settings.status,
+            "smsStatus": settings.sms_status,
+        }
+        return drop_blank(body)
+
+    def _custom_fields(self, contact: Contact) -> list[dict[str, object]]:
+        return [
+            {"fieldId": int(field_id), "value": contact.attributes[attribute]}
+            for field_id, attribute in (self.settings.custom_fields or {}).items()
+            if contact.attributes.get(attribute)
+        ]
+
+    def _missing_to_add(self, contact: Contact) -> list[str]:
+        first, last = first_and_last(contact)
+        wanted = {"first name": first, "last name": last, "e-mail": contact.email}
+        return [label for label, value in wanted.items() if not value]
+
+    def _external_id(self, contact: Contact) -> str:
+        return contact.external_id or contact.email or ""
+
+
+def _check_choice(key: str, value: int | None, allowed: tuple[int, ...]) -> None:
+    if value is not None and value not in allowed:
+        choices = ", ".join(str(v) for v in allowed)
+        raise UsageError(f"Config key providers.ivvy.{key} must be one of {choices}, not {value}.")
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_id(value: str) -> int | str:
+    """iVvy ids are integers; keep anything else as the vendor gave it."""
+    return int(value) if value.isdigit() else value

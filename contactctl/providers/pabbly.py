@@ -1,0 +1,254 @@
+"""Pabbly Chatflow contacts: https://apidocs.pabbly.com/pabbly/chatflow/contacts/create-contacts
+
+`POST /api/v1/contacts?onDuplicate=skip|overwrite` with `Authorization: Bearer <key>` and a JSON
+array `[{mobile, name, optin, tags, attributes: [{name, value}]}]`. The answer lists
+`data.createdContacts[]` (no ids) and `data.failedContacts[]`, matched to rows by mobile.
+
+How each status is known:
+- in `failedContacts` → failed, with Pabbly's reason;
+- under `skip`: in `createdContacts` → added; in neither → skipped (Pabbly kept the contact it
+  had). When the request had to be resent after an uncertain attempt, "neither" may be our own
+  first attempt, so such a row is upserted: written, new or existing unknown;
+- under `overwrite` the answer cannot tell a new contact from an overwritten one, so every
+  contact is looked up BEFORE the batch is written: `GET /api/v1/contacts/?mobile=<digits>`,
+  one request per contact, sent concurrently through the same paced Api. Absent → added,
+  present → updated. Cost: N + 1 requests per batch of N instead of 1, so at the default
+  5 requests/s an overwrite import runs at about 5 contacts/s where a skip import runs at
+  about 500. The look-up is trusted only on an exact match of the full number (country code
+  and national number, however Pabbly splits them); when a full page of 25 results holds no
+  exact match the look-up proves nothing and that row is reported upserted.
+
+Quirks (VENDORS.md section 4):
+- `mobile` is digits with the calling code, no "+", as in the examples;
+- batch size and rate are undocumented: 100 per request and 5 requests/s by default;
+- tags and attributes must exist in Pabbly's settings, otherwise that row fails;
+- an attribute with an empty value is ignored by Pabbly, and we never send one anyway;
+- the overwrite token is `overwrite` and `onDuplicate` goes in the query, our reading of a page
+  that lists it under body parameters while the body is an array.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import httpx
+
+from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.providers.base import Channel, Identity, Limits, Provider
+from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.settings import ProviderSettings
+from contactctl.secrets import Secret
+from contactctl.send.api import Api
+
+CONTACTS_PATH = "/api/v1/contacts"
+LOOKUP_PATH = "/api/v1/contacts/"
+LOOKUP_PAGE_SIZE = 25  # Pabbly's cap on one page of contacts
+LOOKUPS_IN_FLIGHT = 8  # per batch; the pacer, not this, sets the pace
+
+Existing = bool | None  # True: present, False: absent, None: the look-up cannot tell
+
+
+@dataclass(frozen=True)
+class PabblySettings(ProviderSettings):
+    api_key: Secret | None = None
+
+
+class _BearerAuth(httpx.Auth):
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["Authorization"] = f"Bearer {self._key}"
+        yield request
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """Pabbly's answer to one create request, keyed by mobile digits."""
+
+    created: frozenset[str]
+    failed: Mapping[str, str]
+    unnamed_failures: int  # failedCount beyond the failures it lists
+    after_uncertain: bool
+
+
+class Pabbly(Provider[PabblySettings]):
+    name: ClassVar[str] = "pabbly"
+    vendor: ClassVar[str] = "Pabbly Chatflow"
+    docs_url: ClassVar[str] = "https://apidocs.pabbly.com/pabbly/chatflow/contacts/create-contacts"
+    default_base_url: ClassVar[str] = "https://chatflow.pabbly.com"
+    limits: ClassVar[Limits] = Limits(
+        default_batch=100,
+        max_batch=100,
+        batch_documented=False,
+        requests_per_second=5,
+        max_requests_per_second=5,
+        rate_documented=False,
+    )
+    identity: ClassVar[Identity] = Identity.PHONE
+    channel: ClassVar[Channel] = Channel.WHATSAPP
+    required_fields: ClassVar[str] = "phone"
+    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
+    phone_format: ClassVar[str] = "E.164 digits, no +"
+    how_status_is_known: ClassVar[str] = (
+        "createdContacts → added, failedContacts → failed, neither → skipped (skip); "
+        "under overwrite a look-up by mobile before writing tells added from updated"
+    )
+    settings_type: ClassVar[type[ProviderSettings]] = PabblySettings
+    unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id")
+
+    def auth(self) -> httpx.Auth:
+        return _BearerAuth(self.settings.api_key.reveal() if self.settings.api_key else "")
+
+    def identity_key(self, contact: Contact) -> str | None:
+        return contact.phone
+
+    def check_contact(self, contact: Contact) -> str | None:
+        return None if contact.phone else "no phone number (Pabbly Chatflow needs one)"
+
+    async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
+        overwrite = self.run.on_duplicate is OnDuplicate.UPDATE
+        existing = await self._look_up_all(batch, api) if overwrite else [None] * len(batch)
+        params = {"onDuplicate": "overwrite" if overwrite else "skip"}
+        body = [self._contact(c) for c in batch]
+        reply = await api.call("POST", CONTACTS_PATH, json=body, params=params)
+        answer = _read_answer(reply.data, reply.after_uncertain)
+        return [self._result(c, answer, found) for c, found in zip(batch, existing, strict=True)]
+
+    def _contact(self, contact: Contact) -> dict[str, object]:
+        attributes = [
+            {"name": name, "value": value} for name, value in contact.attributes.items() if value
+        ]
+        return drop_blank(
+            {
+                "mobile": _mobile(contact),
+                "name": contact.display_name,
+                "optin": contact.opt_in,
+                "tags": merged_tags(contact, self.run.tags),
+                "attributes": attributes,
+            }
+        )
+
+    async def _look_up_all(self, batch: Sequence[Contact], api: Api) -> list[Existing]:
+        gate = asyncio.Semaphore(LOOKUPS_IN_FLIGHT)
+
+        async def one(contact: Contact) -> Existing:
+            async with gate:
+                return await self._look_up(contact, api)
+
+        return list(await asyncio.gather(*(one(c) for c in batch)))
+
+    async def _look_up(self, contact: Contact, api: Api) -> Existing:
+        wanted = _mobile(contact)
+        reply = await api.call(
+            "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
+        )
+        if reply.status_code == 404:
+            return False
+        found = _listed_contacts(reply.data)
+        if any(wanted in _full_numbers(entry) for entry in found):
+            return True
+        return None if len(found) >= LOOKUP_PAGE_SIZE else False
+
+    def _result(self, contact: Contact, answer: _Answer, existing: Existing) -> RowResult:
+        mobile = _mobile(contact)
+        if mobile in answer.failed:
+            reason = f"rejected by Pabbly Chatflow: {answer.failed[mobile]}"
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        if self.run.on_duplicate is OnDuplicate.UPDATE:
+            return self._overwritten(contact, answer, existing)
+        if mobile in answer.created:
+            return RowResult.for_contact(contact, Status.ADDED)
+        if answer.unnamed_failures:
+            reason = (
+                f"not confirmed: Pabbly Chatflow reported {answer.unnamed_failures} "
+                "failure(s) without naming the numbers"
+            )
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        if answer.after_uncertain:
+            reason = (
+                "at Pabbly Chatflow; an earlier attempt may have created it, "
+                "so new or existing is unknown"
+            )
+            return RowResult.for_contact(contact, Status.UPSERTED, reason)
+        reason = "already at Pabbly Chatflow; kept as it was (--on-duplicate skip)"
+        return RowResult.for_contact(contact, Status.SKIPPED, reason)
+
+    def _overwritten(self, contact: Contact, answer: _Answer, existing: Existing) -> RowResult:
+        # Pabbly may list an overwritten contact under createdContacts or under neither list;
+        # with no failure named for it, only a count of unnamed failures can cast doubt.
+        if _mobile(contact) not in answer.created and answer.unnamed_failures:
+            reason = (
+                f"not confirmed: Pabbly Chatflow reported {answer.unnamed_failures} "
+                "failure(s) without naming the numbers"
+            )
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        if existing is None:
+            reason = "written; Pabbly's look-up could not tell whether the contact existed"
+            return RowResult.for_contact(contact, Status.UPSERTED, reason)
+        return RowResult.for_contact(contact, Status.UPDATED if existing else Status.ADDED)
+
+
+def _mobile(contact: Contact) -> str:
+    return digits(contact.phone or "")
+
+
+def _only_digits(value: Any) -> str:
+    return "".join(ch for ch in str(value or "") if ch.isdigit())
+
+
+def _data(body: Any) -> Mapping[str, Any]:
+    data = body.get("data") if isinstance(body, Mapping) else None
+    return data if isinstance(data, Mapping) else {}
+
+
+def _listed_contacts(body: Any) -> list[Mapping[str, Any]]:
+    contacts = _data(body).get("contacts")
+    return [c for c in contacts if isinstance(c, Mapping)] if isinstance(contacts, list) else []
+
+
+def _full_numbers(entry: Mapping[str, Any]) -> set[str]:
+    """The ways a listed contact's number may spell our digits (whole, or split in two)."""
+    mobile = _only_digits(entry.get("mobile"))
+    country = _only_digits(entry.get("countryCode"))
+    return {mobile, country + mobile} if country else {mobile}
+
+
+def _read_answer(body: Any, after_uncertain: bool) -> _Answer:
+    data = _data(body)
+    created = data.get("createdContacts")
+    failed = data.get("failedContacts")
+    created_list = created if isinstance(created, list) else []
+    failed_list = failed if isinstance(failed, list) else []
+    failures = dict(_failure(entry) for entry in failed_list if _failure(entry)[0])
+    count = data.get("failedCount")
+    named = len(failed_list)
+    unnamed = max(count - named, 0) if isinstance(count, int) else 0
+    return _Answer(
+        created=frozenset(_entry_mobile(e) for e in created_list) - {""},
+        failed=failures,
+        unnamed_failures=unnamed + (named - len(failures)),
+        after_uncertain=after_uncertain,
+    )
+
+
+def _entry_mobile(entry: Any) -> str:
+    if not isinstance(entry, Mapping):
+        return ""
+    inner = entry.get("contact")
+    if isinstance(inner, Mapping):
+        return _entry_mobile(inner)
+    return _only_digits(entry.get("mobile"))
+
+
+def _failure(entry: Any) -> tuple[str, str]:
+    """(mobile digits, Pabbly's reason) of one failedContacts entry; the shape is undocumented."""
+    if not isinstance(entry, Mapping):
+        return "", ""
+    for key in ("reason", "error", "message", "errors"):
+        if entry.get(key):
+            return _entry_mobile(entry), str(entry[key])
+    return _entry_mobile(entry), "no reason given"

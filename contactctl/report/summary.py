@@ -1,0 +1,56 @@
+"""Totals per status: the one thing every run keeps whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contactctl.errors import ExitCode
+from contactctl.model import Status
+
+WRITTEN = (Status.ADDED, Status.UPDATED, Status.UPSERTED)
+
+
+@dataclass
+class Summary:
+    """Counts per status. `total` always equals the sum of the five statuses."""
+
+    total: int = 0
+    added: int = 0
+    updated: int = 0
+    upserted: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def count(self, status: Status) -> None:
+        self.total += 1
+        # A Status is the str of its field's name (StrEnum), so the two cannot drift apart;
+        # using it directly skips the enum's slow `.value` on the hot path.
+        setattr(self, status, getattr(self, status) + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "added": self.added,
+            "updated": self.updated,
+            "upserted": self.upserted,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+    @property
+    def written(self) -> int:
+        """Rows the provider now holds: added, updated or upserted."""
+        return self.added + self.updated + self.upserted
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """OK when nothing failed; the caller overrides it for an abort or an interrupt."""
+        return ExitCode.OK if self.failed == 0 else ExitCode.ROWS_FAILED
+
+    def line(self) -> str:
+        """`60 rows: 57 added, 0 updated, 0 upserted, 3 skipped, 0 failed`."""
+        noun = "row" if self.total == 1 else "rows"
+        counts = ", ".join(
+            f"{count} {name}" for name, count in self.as_dict().items() if name != "total"
+        )
+        return f"{self.total} {noun}: {counts}"

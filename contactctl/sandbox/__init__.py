@@ -1,0 +1,48 @@
+"""The sandbox: one emulator per vendor API, each with an in-memory store and fault knobs,
+and the loopback HTTP server that runs them (SPEC section 10).
+
+    from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
+
+    emulator = EMULATORS["octopush"](max_batch=50)
+    with SandboxServer(emulator) as server:
+        ...  # point the client at server.base_url with SANDBOX_CREDENTIALS["octopush"]
+        emulator.stored(), emulator.requests, emulator.faults.fail_next(429, retry_after_s=1)
+
+Each emulator module's docstring lists what is vendor truth (VENDORS.md) and what is the
+emulator's own choice where the vendor documents nothing.
+"""
+
+from __future__ import annotations
+
+from contactctl.sandbox.core import (
+    BadRequest,
+    Headers,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
+from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
+from contactctl.sandbox.emulator import Emulator
+from contactctl.sandbox.faults import Faults
+from contactctl.sandbox.octopush import OctopushEmulator
+from contactctl.sandbox.server import SandboxServer
+
+EMULATORS: dict[str, type[Emulator]] = {
+    OctopushEmulator.name: OctopushEmulator,
+}
+
+__all__ = [
+    "EMULATORS",
+    "SANDBOX_CREDENTIALS",
+    "BadRequest",
+    "Emulator",
+    "Faults",
+    "Headers",
+    "OctopushEmulator",
+    "RecordedRequest",
+    "Request",
+    "Response",
+    "SandboxServer",
+    "VendorError",
+]

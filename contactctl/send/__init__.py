@@ -1,0 +1,1 @@
+"""Sending: the HTTP boundary, pacing, retries, batching and batch splitting."""

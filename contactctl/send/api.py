@@ -1,0 +1,226 @@
+"""The HTTP boundary: pace, send, read, retry, translate errors, redact secrets.
+
+Providers call `await api.call("POST", path, json=...)`. What comes back is a `Reply` with the
+parsed JSON; everything else is an exception from `contactctl.errors`:
+
+- 401/403 → AuthError (the run stops);
+- 408, 429, 502, 503, 504, timeouts, connection errors → retried with exponential backoff and
+  jitter (tenacity), honouring Retry-After; when retries run out → RunAborted;
+- any other 4xx → BatchRejected (the core splits the batch to isolate bad rows);
+- other 5xx → ProviderError (the batch's rows fail as not delivered; not retried, per SPEC 9).
+
+A request that is not idempotent (a create that would duplicate) is only retried when it
+certainly did not reach the vendor (connect errors, 429, 503). When it may have landed (a
+read timeout, a connection dropped after sending, a 502/504, a 2xx answer that cannot be
+read) the call raises UncertainDelivery and the provider checks before sending it again.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json as jsonlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+from contactctl.errors import (
+    AuthError,
+    BatchRejected,
+    ProviderError,
+    RetryableError,
+    RunAborted,
+    UncertainDelivery,
+)
+from contactctl.secrets import Redactor
+from contactctl.send import timing
+from contactctl.send.pacing import TokenBucket
+
+RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
+# Answers after which a request certainly was not processed: safe to resend even a create.
+NOT_PROCESSED_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER_S = 120.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    status_code: int
+    data: Any
+    # True when an earlier attempt of this same request may have landed: an "updated" in this
+    # answer may be our own first attempt, so the provider must not claim more than it knows.
+    after_uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    vendor: str
+    max_retries: int
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 30.0
+
+
+class Api:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        pacer: TokenBucket,
+        settings: ApiSettings,
+        redact: Redactor,
+        error_message: Callable[[Any, str], str],
+    ) -> None:
+        self._client = client
+        self._pacer = pacer
+        self._settings = settings
+        self._redact = redact
+        self._error_message = error_message
+        self.requests_sent = 0
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        idempotent: bool = True,
+        accept: frozenset[int] = frozenset(),
+    ) -> Reply:
+        """Send one request (with retries) and return the vendor's parsed answer.
+
+        `accept` lists non-2xx statuses the caller handles itself (a look-up's 404).
+        """
+        saw_uncertain = False
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._settings.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: _should_retry(e, idempotent)),
+            sleep=timing.sleep,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    try:
+                        reply = await self._attempt(method, path, json, params, accept)
+                    except UncertainDelivery:
+                        saw_uncertain = True
+                        raise
+                    return Reply(reply.status_code, reply.data, after_uncertain=saw_uncertain)
+        except UncertainDelivery:
+            if idempotent:
+                raise self._unreachable(retrying.statistics) from None
+            raise
+        except RetryableError as exc:
+            raise self._unreachable(retrying.statistics, exc) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+    def _unreachable(self, stats: Mapping[str, Any], last: Exception | None = None) -> RunAborted:
+        tries = stats.get("attempt_number", 1)
+        detail = f": {last}" if last else ""
+        return RunAborted(
+            f"{self._settings.vendor} unreachable after {tries} attempts{detail}.",
+            "The rows not sent are reported; run again later to resume.",
+        )
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        backoff = wait_exponential_jitter(
+            initial=self._settings.backoff_initial_s, max=self._settings.backoff_max_s
+        )(state)
+        if isinstance(exc, RetryableError) and exc.retry_after_s is not None:
+            # The vendor said when: wait that long (plus the backoff's jitter, never less).
+            self._pacer.pause(exc.retry_after_s)
+            return max(exc.retry_after_s, 0.0)
+        return backoff
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: Mapping[str, str] | None,
+        accept: frozenset[int],
+    ) -> Reply:
+        await self._pacer.acquire()
+        self.requests_sent += 1
+        try:
+            response = await self._client.request(method, path, json=body, params=params)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise RetryableError(f"cannot connect: {self._describe(exc)}") from None
+        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise UncertainDelivery(f"no answer: {self._describe(exc)}") from None
+        except httpx.HTTPError as exc:
+            raise UncertainDelivery(f"transport error: {self._describe(exc)}") from None
+        return self._read(response, accept)
+
+    def _read(self, response: httpx.Response, accept: frozenset[int]) -> Reply:
+        status = response.status_code
+        if 200 <= status < 300 or status in accept:
+            return Reply(status, self._parse_json(response, status))
+        data = _json_or_none(response)
+        message = self._redact(self._error_message(data, response.text))
+        label = f"{self._settings.vendor} answered {status}: {message}"
+        if status in (401, 403):
+            raise AuthError(
+                f"{self._settings.vendor} refused the credentials ({status}): {message}",
+                "Check the API credentials in the config or the CONTACTCTL_* variables.",
+                status_code=status,
+            )
+        if status in RETRY_STATUSES:
+            kind = RetryableError if status in NOT_PROCESSED_STATUSES else UncertainDelivery
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            raise kind(label, status_code=status, retry_after_s=retry_after)
+        if 400 <= status < 500:
+            raise BatchRejected(message, status_code=status)
+        raise ProviderError(label, status_code=status)
+
+    def _parse_json(self, response: httpx.Response, status: int) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except (ValueError, UnicodeDecodeError):
+            # The vendor said yes but we cannot read what it did: it may have landed.
+            raise UncertainDelivery(
+                f"{self._settings.vendor} answered {status} with a body that is not JSON"
+            ) from None
+
+    def _describe(self, exc: Exception) -> str:
+        return self._redact(f"{type(exc).__name__} {exc}".strip())
+
+
+def _should_retry(exc: BaseException, idempotent: bool) -> bool:
+    if isinstance(exc, UncertainDelivery):
+        return idempotent
+    return isinstance(exc, RetryableError)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+
+
+def dumps(data: Any) -> bytes:
+    """Compact JSON, as the request body is signed byte for byte by some vendors."""
+    return jsonlib.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,0 +1,89 @@
+"""Builds the HTTP client a run uses: origin, auth, timeouts, pool size, `-v` logging."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+import httpx
+
+from contactctl.errors import UsageError
+from contactctl.providers.base import Provider
+from contactctl.providers.settings import is_loopback
+from contactctl.secrets import REDACTED, Redactor
+
+# Headers whose whole value is a credential, whatever the vendor.
+SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-authorization", "api-login"})
+BODY_PREVIEW_CHARS = 2000
+
+
+def check_transport_security(base_url: str, allow_http: bool) -> None:
+    """Credentials never travel in clear text to another machine unless the user says so."""
+    if base_url.startswith("http://") and not is_loopback(base_url) and not allow_http:
+        raise UsageError(
+            f"Refusing to send credentials over plain http to {base_url}.",
+            "Use https, or pass --allow-http if this is really intended.",
+        )
+
+
+def build_client(
+    provider: Provider[Any],
+    concurrency: int,
+    redact: Redactor,
+    verbose: bool,
+    log: IO[str] | None = None,
+) -> httpx.AsyncClient:
+    settings = provider.settings
+    hooks: dict[str, list[Callable[..., Any]]] = {}
+    if verbose:
+        logger = _ExchangeLogger(redact, log or sys.stderr)
+        hooks = {"request": [logger.request], "response": [logger.response]}
+    return httpx.AsyncClient(
+        base_url=provider.base_url(),
+        auth=provider.auth(),
+        timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        headers={"Accept": "application/json", "User-Agent": _user_agent()},
+        event_hooks=hooks,
+        follow_redirects=False,
+    )
+
+
+def _user_agent() -> str:
+    from contactctl import __version__
+
+    return f"contactctl/{__version__}"
+
+
+class _ExchangeLogger:
+    """`-v`: each request and answer on standard error, with every secret replaced."""
+
+    def __init__(self, redact: Redactor, out: IO[str]) -> None:
+        self._redact = redact
+        self._out = out
+
+    async def request(self, request: httpx.Request) -> None:
+        self._write(f"> {request.method} {request.url}")
+        self._headers(request.headers)
+        self._body(request.content)
+
+    async def response(self, response: httpx.Response) -> None:
+        await response.aread()
+        self._write(f"< {response.status_code} {response.request.method} {response.url}")
+        self._headers(response.headers)
+        self._body(response.content)
+
+    def _headers(self, headers: httpx.Headers) -> None:
+        for name, value in headers.items():
+            shown = REDACTED if name.lower() in SECRET_HEADERS else value
+            self._write(f"  {name}: {shown}")
+
+    def _body(self, content: bytes) -> None:
+        if content:
+            text = content[:BODY_PREVIEW_CHARS].decode("utf-8", "replace")
+            more = " …" if len(content) > BODY_PREVIEW_CHARS else ""
+            self._write(f"  {text}{more}")
+
+    def _write(self, line: str) -> None:
+        print(self._redact(line), file=self._out)

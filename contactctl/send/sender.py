@@ -1,0 +1,208 @@
+"""Batches contacts, pushes them with bounded concurrency, and isolates bad rows.
+
+The sender owns the control flow the providers must not: batching, workers, splitting a
+rejected batch until the bad rows are isolated, the result-count check, --max-failures, and
+what happens to unsent rows when the run stops (each is reported, none is dropped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from contactctl.errors import AuthError, BatchRejected, ProviderError, RunAborted
+from contactctl.model import Contact, RowResult, Status
+from contactctl.providers.base import Provider
+from contactctl.send.api import Api
+
+NOT_SENT_ABORTED = "not sent: run aborted"
+NOT_SENT_INTERRUPTED = "not sent: interrupted"
+NOT_CONFIRMED_INTERRUPTED = "not confirmed: interrupted while sending; a re-run checks it"
+Emit = Callable[[RowResult], None]
+
+
+class SendHooks:
+    """Called around every request's batch; the delivery journal is the one user."""
+
+    def before_send(self, batch: Sequence[Contact]) -> None:
+        """The batch is about to go out (write-ahead: record the intent)."""
+
+    def after_send(self, batch: Sequence[Contact], results: Sequence[RowResult]) -> None:
+        """The vendor answered for these rows (record the outcomes)."""
+
+
+@dataclass(frozen=True)
+class SendSettings:
+    batch_size: int
+    concurrency: int
+    max_failures: int | None = None
+
+
+@dataclass
+class SendOutcome:
+    aborted: str | None = None  # why the run stopped early, if it did
+    interrupted: bool = False
+    failed: int = 0
+    batches: int = 0
+    in_flight: set[tuple[str, int]] = field(default_factory=set)
+
+
+RowKey = tuple[str, int]
+
+
+class Sender:
+    def __init__(
+        self,
+        provider: Provider[Any],
+        api: Api,
+        settings: SendSettings,
+        emit: Emit,
+        hooks: SendHooks | None = None,
+    ) -> None:
+        self._provider = provider
+        self._api = api
+        self._settings = settings
+        self._emit_out = emit
+        self._hooks = hooks or SendHooks()
+        self.outcome = SendOutcome()
+        # Every contact accepted but not yet reported, so an interrupted run can still account
+        # for each of them.
+        self._pending: dict[RowKey, Contact] = {}
+
+    def emit(self, result: RowResult) -> None:
+        if result.status is Status.FAILED:
+            self.outcome.failed += 1
+            limit = self._settings.max_failures
+            if limit is not None and self.outcome.failed >= limit and not self.outcome.aborted:
+                self.outcome.aborted = f"--max-failures {limit} reached"
+        self._emit_out(result)
+
+    async def run(self, items: Iterable[Contact | RowResult]) -> SendOutcome:
+        """Send every contact in `items`; RowResults (decided earlier) pass straight through."""
+        queue: asyncio.Queue[list[Contact] | None] = asyncio.Queue(self._settings.concurrency * 2)
+        workers = [
+            asyncio.create_task(self._worker(queue)) for _ in range(self._settings.concurrency)
+        ]
+        try:
+            await self._produce(items, queue)
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+        except asyncio.CancelledError:
+            # Ctrl-C or SIGTERM: stop sending, and report every row we were holding.
+            self.outcome.interrupted = True
+            await _cancel_all(workers)
+            self._report_pending()
+        finally:
+            for task in workers:
+                task.cancel()
+        return self.outcome
+
+    def _report_pending(self) -> None:
+        for key, contact in list(self._pending.items()):
+            reason = (
+                NOT_CONFIRMED_INTERRUPTED if key in self.outcome.in_flight else NOT_SENT_INTERRUPTED
+            )
+            self._emit_contact(contact, RowResult.for_contact(contact, Status.FAILED, reason))
+
+    async def _produce(
+        self, items: Iterable[Contact | RowResult], queue: asyncio.Queue[list[Contact] | None]
+    ) -> None:
+        batch: list[Contact] = []
+        for count, item in enumerate(items):
+            if isinstance(item, RowResult):
+                self.emit(item)
+            elif self.outcome.aborted:
+                self.emit(RowResult.for_contact(item, Status.FAILED, NOT_SENT_ABORTED))
+            else:
+                self._pending[(item.source, item.row)] = item
+                batch.append(item)
+                if len(batch) >= self._settings.batch_size:
+                    await queue.put(batch)
+                    batch = []
+            if count % 256 == 0:
+                # Reading is synchronous: let the workers read their answers now and then.
+                await asyncio.sleep(0)
+        if batch:
+            await queue.put(batch)
+
+    async def _worker(self, queue: asyncio.Queue[list[Contact] | None]) -> None:
+        while (batch := await queue.get()) is not None:
+            if self.outcome.aborted:
+                self._fail_all(batch, NOT_SENT_ABORTED)
+                continue
+            self.outcome.batches += 1
+            keys = {(c.source, c.row) for c in batch}
+            self.outcome.in_flight |= keys
+            try:
+                await self._push_isolating(batch)
+            finally:
+                self.outcome.in_flight -= keys
+
+    async def _push_isolating(self, batch: Sequence[Contact]) -> None:
+        self._hooks.before_send(batch)
+        try:
+            results = await self._provider.push(batch, self._api)
+        except BatchRejected as exc:
+            await self._split(batch, exc)
+            return
+        except AuthError as exc:
+            self._abort(str(exc))
+            self._fail_all(batch, f"{NOT_SENT_ABORTED} ({exc.message})", sent=True)
+            return
+        except RunAborted as exc:
+            self._abort(str(exc))
+            self._fail_all(batch, f"{NOT_SENT_ABORTED} ({exc.message})", sent=True)
+            return
+        except ProviderError as exc:
+            self._fail_all(batch, f"not delivered: {exc.message}", sent=True)
+            return
+        self._emit_results(batch, results)
+
+    async def _split(self, batch: Sequence[Contact], exc: BatchRejected) -> None:
+        if len(batch) == 1:
+            self._fail_all(batch, f"rejected by {self._provider.vendor}: {exc.message}", sent=True)
+            return
+        middle = len(batch) // 2
+        for half in (batch[:middle], batch[middle:]):
+            if self.outcome.aborted:
+                self._fail_all(half, NOT_SENT_ABORTED)
+            else:
+                await self._push_isolating(half)
+
+    def _emit_results(self, batch: Sequence[Contact], results: list[RowResult]) -> None:
+        by_row = {(r.source, r.row): r for r in results}
+        ordered = [by_row.get((c.source, c.row)) or _unanswered(c) for c in batch]
+        self._hooks.after_send(batch, ordered)
+        for contact, result in zip(batch, ordered, strict=True):
+            self._emit_contact(contact, result)
+
+    def _fail_all(self, batch: Sequence[Contact], reason: str, *, sent: bool = False) -> None:
+        """Fail every row; when the batch went out, the journal hears how it ended."""
+        results = [RowResult.for_contact(c, Status.FAILED, reason) for c in batch]
+        if sent:
+            self._hooks.after_send(batch, results)
+        for contact, result in zip(batch, results, strict=True):
+            self._emit_contact(contact, result)
+
+    def _emit_contact(self, contact: Contact, result: RowResult) -> None:
+        if self._pending.pop((contact.source, contact.row), None) is not None:
+            self.emit(result)
+
+    def _abort(self, reason: str) -> None:
+        if not self.outcome.aborted:
+            self.outcome.aborted = reason
+
+
+async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _unanswered(contact: Contact) -> RowResult:
+    # The provider broke its contract; never let a row vanish behind a success.
+    reason = "not confirmed: the vendor's answer has no result for this row"
+    return RowResult.for_contact(contact, Status.FAILED, reason)

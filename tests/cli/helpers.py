@@ -1,0 +1,45 @@
+"""Running the real command in-process and reading what it wrote."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from typer.testing import CliRunner
+
+from contactctl.cli.app import app
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str | Path, input: str | bytes | None = None) -> Run:
+    result = CliRunner().invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def write_config(path: Path, provider: str, base_url: str, **settings: Any) -> Path:
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+
+    block = {"base_url": base_url, **SANDBOX_CREDENTIALS[provider], **settings}
+    path.write_text(yaml.safe_dump({"providers": {provider: block}}))
+    return path
+
+
+def write_csv(path: Path, text: str) -> Path:
+    path.write_text(text.lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def rows_by_number(report: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {row["row"]: row for row in report["rows"]}

@@ -1,0 +1,76 @@
+"""Shared fixtures: a virtual clock for pacing and backoff, and vendor emulators on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import pytest
+
+from contactctl.send import timing
+
+
+class VirtualClock:
+    """Time that advances only when the code under test sleeps; every wait is recorded."""
+
+    def __init__(self) -> None:
+        self.now_s = 1000.0
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return self.now_s
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now_s += seconds
+        await asyncio.sleep(0)
+
+
+@pytest.fixture(autouse=True)
+def virtual_clock(request: pytest.FixtureRequest) -> Iterator[VirtualClock]:
+    """Pacing and backoff cost nothing in tests (unless marked `real_time`)."""
+    clock = VirtualClock()
+    if request.node.get_closest_marker("real_time"):
+        yield clock
+        return
+    saved = (timing.clock.now, timing.clock.sleep)
+    timing.clock.now, timing.clock.sleep = clock.now, clock.sleep
+    try:
+        yield clock
+    finally:
+        timing.clock.now, timing.clock.sleep = saved
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_time: use the real clock for pacing and backoff")
+
+
+SandboxFactory = Callable[..., AbstractContextManager[Any]]
+
+
+@pytest.fixture
+def sandbox() -> SandboxFactory:
+    """`with sandbox("octopush", **emulator_kwargs) as (emulator, base_url): ...`"""
+    from contactctl.sandbox import EMULATORS, SandboxServer
+
+    @contextmanager
+    def start(name: str, **kwargs: Any) -> Iterator[tuple[Any, str]]:
+        emulator = EMULATORS[name](**kwargs)
+        with SandboxServer(emulator) as server:
+            yield emulator, server.base_url
+
+    return start
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's config or writes to their journal."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.delenv("CONTACTCTL_CONFIG", raising=False)
+    for name in list(__import__("os").environ):
+        if name.startswith("CONTACTCTL_") and name != "CONTACTCTL_DEBUG":
+            monkeypatch.delenv(name, raising=False)
