@@ -76,7 +76,8 @@ class Context:
         return str(BENCH_DIR / name)
 
     def dataset(self, rows: int, profile: str, formats: tuple[str, ...]) -> Dataset:
-        directory = self.out / "data" / f"{profile}-{rows}-seed{self.seed}"
+        name = f"{profile}-{rows}-{'-'.join(formats)}-seed{self.seed}"
+        directory = self.out / "data" / name
         stamp = {
             "rows": rows,
             "profile": profile,

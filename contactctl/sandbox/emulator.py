@@ -37,7 +37,8 @@ CONTROL_PREFIX = "/_sandbox/"
 # Undocumented vendor rate limits: generous enough never to bother a well-paced client.
 DEFAULT_REQUESTS_PER_SECOND = 50.0
 
-Wait = Callable[[float], object]
+# An injected delay; returns False when cut short (the server is stopping).
+Wait = Callable[[float], bool]
 
 
 @dataclass(frozen=True)
@@ -185,10 +186,11 @@ class Emulator(ABC):
         if self.faults.gone:
             self._record(request, None, "gone")
             return None
+        latency_s = self.faults.latency_s  # as it was when the request arrived
         fault = self.faults.take(request.path)
         response = self._shaped(request, fault, wait) if fault else self.handle(request)
-        if response is not None and self.faults.latency_s > 0:
-            wait(self.faults.latency_s)
+        if response is not None and latency_s > 0:
+            wait(latency_s)
         self._record(request, response, fault.kind if fault else None)
         return response
 
@@ -196,8 +198,8 @@ class Emulator(ABC):
         if fault.kind is FaultKind.FAIL:
             return self._injected_failure(fault)
         if fault.kind is FaultKind.SLOW and not fault.commit:
-            wait(fault.seconds)
-            return self.handle(request)
+            # Cut short by a stopping server: the vendor never got round to the work.
+            return self.handle(request) if wait(fault.seconds) else None
         if not fault.commit:  # DROP / MALFORMED before any work
             return None if fault.kind is FaultKind.DROP else _malformed(Response(200, {}))
         response = self.handle(request)

@@ -202,10 +202,9 @@ class SandboxServer:
             if started_here:
                 self.stop()
 
-    def wait(self, seconds: float) -> None:
-        """An injected delay; cut short when the server stops or the vendor goes away."""
-        if seconds > 0:
-            self._stopping.wait(seconds)
+    def wait(self, seconds: float) -> bool:
+        """An injected delay; False when cut short (the server stops, the vendor goes away)."""
+        return seconds <= 0 or not self._stopping.wait(seconds)
 
     def track(self, thread: threading.Thread, connection: socket.socket) -> None:
         with self._threads_lock:

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
+from tenacity.wait import wait_random_exponential
 
 from contactctl.errors import (
     AuthError,
@@ -128,8 +128,9 @@ class Api:
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        backoff = wait_exponential_jitter(
-            initial=self._settings.backoff_initial_s, max=self._settings.backoff_max_s
+        # "Full jitter" exponential backoff: spreads retries of concurrent workers apart.
+        backoff = wait_random_exponential(
+            multiplier=self._settings.backoff_initial_s, max=self._settings.backoff_max_s
         )(state)
         if isinstance(exc, RetryableError) and exc.retry_after_s is not None:
             # The vendor said when: wait that long (plus the backoff's jitter, never less).

@@ -14,7 +14,7 @@ SECRET = "octopush-test-secret-9f8e7d"
 MESSY = """
 First Name,Last Name,Mobile,Email,Country,City
 Axelle,Durand,+33 6 12 34 56 78,axelle@example.com,FR,Paris
-John,Smith,07700 900123,john@example.co.uk,GB,London
+John,Smith,07400 123456,john@example.co.uk,GB,London
 Bad,Number,12,bad@example.com,FR,
 Fixed,Line,+33 1 42 68 53 00,fixed@example.com,FR,
 Dup,Axelle,0612345678,dup@example.com,FR,
@@ -41,7 +41,7 @@ def test_messy_file_lands_once_each_with_an_honest_report(
     rows = rows_by_number(report)
     assert run.exit_code == 1, run.stderr
     assert rows[2]["status"] == "added" and rows[2]["phone"] == "+33612345678"
-    assert rows[3]["status"] == "added" and rows[3]["phone"] == "+447700900123"
+    assert rows[3]["status"] == "added" and rows[3]["phone"] == "+447400123456"
     assert rows[4]["status"] == "failed" and "12" in rows[4]["reason"]
     assert rows[5]["status"] == "failed" and "--allow-landlines" in rows[5]["reason"]
     assert rows[6]["status"] == "skipped" and rows[6]["reason"] == "duplicate of " + str(source) + " row 2"
@@ -49,7 +49,7 @@ def test_messy_file_lands_once_each_with_an_honest_report(
     assert report["summary"] == {
         "total": 6, "added": 3, "updated": 0, "upserted": 0, "skipped": 1, "failed": 2
     }
-    assert set(stored) == {"+33612345678", "+447700900123", "+33698765432"}
+    assert set(stored) == {"+33612345678", "+447400123456", "+33698765432"}
     assert stored["+33612345678"]["first_name"] == "Axelle"
 
 

@@ -1,0 +1,32 @@
+"""The values every reader shares: what the user asked for, and what a reader hands on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from contactctl.model import InputFormat, RawRow
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read a file; None everywhere means "work it out from the file"."""
+
+    fmt: InputFormat | None = None  # None: from the file extension
+    sheet: str | None = None  # xlsx: sheet name; default the first sheet
+    delimiter: str | None = None  # csv: override; default sniffed among , ; tab |
+    encoding: str | None = None  # text formats: override; default detected
+
+
+@dataclass
+class Table:
+    """One opened input: its headers now, its rows lazily.
+
+    `notes` says what the reader changed so the file could be read at all (a blank header
+    renamed "column_5", a repeated "Phone" renamed "Phone_2"); the caller may warn with them.
+    """
+
+    source: str  # the path as the user typed it, or "<stdin>"
+    headers: list[str]
+    rows: Iterator[RawRow]
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,178 @@
+"""The contract every provider keeps, run against its emulator over loopback HTTP.
+
+Adding a vendor to PROVIDERS (and its emulator to the sandbox) puts it under the same suite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contactctl.sandbox import EMULATORS
+from tests.cli.helpers import run_cli, write_config, write_csv
+from tests.conftest import SandboxFactory, VirtualClock
+
+CONTACTS = """
+First Name,Last Name,Mobile,Email,Customer ID
+Axelle,Durand,+33612345601,axelle@example.com,c-01
+Bruno,Martin,+33612345602,bruno@example.com,c-02
+Chloe,Petit,+33612345603,chloe@example.com,c-03
+Dylan,Roux,+33612345604,dylan@example.com,c-04
+Emma,Blanc,+33612345605,emma@example.com,c-05
+"""
+PHONES = {f"+3361234560{i}" for i in range(1, 6)}
+SECRET = "contract-suite-secret-5a4b3c"
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    batch_size: int
+    contacts_in: Callable[[Any], int]  # how many contacts one request body carries
+    phone_of: Callable[[dict[str, Any]], str]  # a stored record's phone, as E.164
+    secret_key: str
+
+
+def _digits_phone(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda record: "+" + str(record[key]).lstrip("+")
+
+
+VENDORS = [
+    Vendor(
+        "octopush",
+        2,
+        lambda body: len(body["contacts"]) if isinstance(body, dict) else 0,
+        lambda record: str(record["phone_number"]),
+        "api_key",
+    ),
+    Vendor(
+        "shoutout",
+        2,
+        lambda body: len(body) if isinstance(body, list) else 0,
+        _digits_phone("mobile_number"),
+        "api_key",
+    ),
+]
+PROVIDERS = [pytest.param(v, id=v.name) for v in VENDORS if v.name in EMULATORS]
+
+
+def _import(
+    tmp_path: Path, vendor: Vendor, base_url: str, *extra: str, **settings: Any
+) -> tuple[Any, dict[str, Any]]:
+    source = write_csv(tmp_path / "contacts.csv", CONTACTS)
+    config = write_config(
+        tmp_path / "c.yaml", vendor.name, base_url, batch_size=vendor.batch_size, **settings
+    )
+    report = tmp_path / "report.json"
+    run = run_cli(
+        "import", source, "-p", vendor.name, "-c", config, "--report", report,
+        "--journal", tmp_path / "journal.sqlite3", *extra,
+    )
+    return run, json.loads(report.read_text()) if report.exists() else {}
+
+
+def _contact_requests(emulator: Any) -> list[Any]:
+    return [r for r in emulator.requests if r.method == "POST" and r.status is not None]
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_one_result_per_row_and_every_contact_lands_once(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        run, report = _import(tmp_path, vendor, base_url)
+        stored = [vendor.phone_of(r) for r in emulator.stored()]
+        bodies = [r.json for r in _contact_requests(emulator)]
+    assert run.exit_code == 0, run.stderr
+    assert sorted(r["row"] for r in report["rows"]) == [2, 3, 4, 5, 6]
+    assert sorted(stored) == sorted(PHONES)
+    assert all(vendor.contacts_in(body) <= vendor.batch_size for body in bodies)
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_429_is_retried_after_retry_after(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor, virtual_clock: VirtualClock
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        emulator.faults.fail_next(429, count=2, retry_after_s=7)
+        run, _ = _import(tmp_path, vendor, base_url)
+        stored = {vendor.phone_of(r) for r in emulator.stored()}
+    assert run.exit_code == 0, run.stderr
+    assert stored == PHONES
+    assert virtual_clock.sleeps.count(7) >= 2  # waited what the vendor asked, each time
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_a_503_burst_is_survived(tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        emulator.faults.fail_next(503, count=4)
+        run, report = _import(tmp_path, vendor, base_url)
+        stored = [vendor.phone_of(r) for r in emulator.stored()]
+    assert run.exit_code == 0, run.stderr
+    assert sorted(stored) == sorted(PHONES)
+    assert report["summary"]["failed"] == 0
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_retries_run_out_then_the_run_aborts_resumably(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        emulator.faults.fail_next(503, count=1000)
+        run, report = _import(tmp_path, vendor, base_url, max_retries=2)
+    assert run.exit_code == 3
+    assert "unreachable" in run.stderr
+    assert report["summary"]["failed"] == 5
+    assert all(r["reason"].startswith("not sent: run aborted") for r in report["rows"])
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_refused_credentials_exit_3_and_the_secret_shows_nowhere(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        run, report = _import(tmp_path, vendor, base_url, "-v", **{vendor.secret_key: SECRET})
+        stored = emulator.stored()
+    assert run.exit_code == 3
+    assert stored == []
+    assert "refused the credentials" in run.stderr
+    journal = (tmp_path / "journal.sqlite3").read_bytes().decode("latin-1")
+    for text in (run.stdout, run.stderr, json.dumps(report), journal):
+        assert SECRET not in text
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_a_connection_dropped_after_commit_does_not_duplicate(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        emulator.faults.drop_next(2, after_commit=True)
+        run, report = _import(tmp_path, vendor, base_url)
+        stored = [vendor.phone_of(r) for r in emulator.stored()]
+    assert run.exit_code == 0, run.stderr
+    assert sorted(stored) == sorted(PHONES)  # each once
+    assert report["summary"]["failed"] == 0
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_max_failures_stops_sending(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    bad = "First Name,Last Name,Mobile,Email\n" + "".join(
+        f"N{i},L{i},12{i},n{i}@example.com\n" for i in range(3)
+    ) + "Ok,Row,+33612345601,ok@example.com\n"
+    source = write_csv(tmp_path / "bad.csv", bad)
+    with sandbox(vendor.name) as (emulator, base_url):
+        config = write_config(tmp_path / "c.yaml", vendor.name, base_url)
+        run = run_cli("import", source, "-p", vendor.name, "-c", config, "--max-failures", "2",
+                      "--output", "json", "--journal", tmp_path / "j.sqlite3")
+        stored = emulator.stored()
+    rows = {r["row"]: r for r in run.json()["rows"]}
+    assert run.exit_code == 3
+    assert rows[5]["reason"].startswith("not sent: run aborted")
+    assert stored == []
