@@ -10,9 +10,9 @@ def providers_command() -> None:
     """List every provider: limits, identity key, required fields, duplicate modes."""
 
     def body() -> ExitCode:
-        from rich.console import Console
         from rich.table import Table
 
+        from contactctl.cli.common import consoles
         from contactctl.providers import provider_class, provider_names
 
         table = Table(title=None, show_lines=False)
@@ -42,7 +42,7 @@ def providers_command() -> None:
                 ", ".join(cls.duplicate_modes),
                 cls.phone_format,
             )
-        Console(soft_wrap=True).print(table)
+        consoles()[0].print(table)
         return ExitCode.OK
 
     run_command(body)

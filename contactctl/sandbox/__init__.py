@@ -27,9 +27,11 @@ from contactctl.sandbox.emulator import Emulator
 from contactctl.sandbox.faults import Faults
 from contactctl.sandbox.octopush import OctopushEmulator
 from contactctl.sandbox.server import SandboxServer
+from contactctl.sandbox.shoutout import ShoutoutEmulator
 
 EMULATORS: dict[str, type[Emulator]] = {
     OctopushEmulator.name: OctopushEmulator,
+    ShoutoutEmulator.name: ShoutoutEmulator,
 }
 
 __all__ = [
@@ -44,5 +46,6 @@ __all__ = [
     "Request",
     "Response",
     "SandboxServer",
+    "ShoutoutEmulator",
     "VendorError",
 ]

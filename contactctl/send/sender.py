@@ -136,10 +136,10 @@ class Sender:
             self.outcome.batches += 1
             keys = {(c.source, c.row) for c in batch}
             self.outcome.in_flight |= keys
-            try:
-                await self._push_isolating(batch)
-            finally:
-                self.outcome.in_flight -= keys
+            await self._push_isolating(batch)
+            # Not in a `finally`: a batch cut off by an interrupt stays "in flight" so its rows
+            # are reported as unconfirmed, not as unsent.
+            self.outcome.in_flight -= keys
 
     async def _push_isolating(self, batch: Sequence[Contact]) -> None:
         self._hooks.before_send(batch)

@@ -36,7 +36,9 @@ class IvvySigner(httpx.Auth):
 def vendor_auth(name: str, credentials: Mapping[str, str], emulator: Emulator) -> dict[str, Any]:
     """httpx.Client keyword arguments that carry the vendor's credentials."""
     if name == "octopush":
-        return {"headers": {"api-login": credentials["api_login"], "api-key": credentials["api_key"]}}
+        return {
+            "headers": {"api-login": credentials["api_login"], "api-key": credentials["api_key"]}
+        }
     if name == "shoutout":
         return {"headers": {"Authorization": f"Apikey {credentials['api_key']}"}}
     if name == "callbell":

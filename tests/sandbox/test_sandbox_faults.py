@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -55,9 +56,7 @@ def test_queued_faults_are_taken_in_order(serve, vendor: str, write_one: Writer)
     assert served.emulator.faults.pending == 0
 
 
-def test_a_fault_for_another_path_waits_for_its_path(
-    serve, vendor: str, write_one: Writer
-) -> None:
+def test_a_fault_for_another_path_waits_for_its_path(serve, vendor: str, write_one: Writer) -> None:
     served = serve(vendor)
     served.emulator.faults.fail_next(500, path="/elsewhere")
     assert write_one(served.client, 1).status_code < 300
@@ -92,7 +91,7 @@ def test_malformed_after_commit_is_a_2xx_that_is_not_json(
     served.emulator.faults.malformed_next()
     answer = write_one(served.client, 1)
     assert 200 <= answer.status_code < 300
-    with pytest.raises(ValueError, match="Expecting|Unterminated|Extra|delimiter"):
+    with pytest.raises(ValueError, match=r"Expecting|Unterminated|Extra|delimiter"):
         answer.json()
     assert len(served.emulator.stored()) == 1
 
@@ -102,7 +101,7 @@ def test_malformed_before_commit_stores_nothing(serve, vendor: str, write_one: W
     served.emulator.faults.malformed_next(after_commit=False)
     answer = write_one(served.client, 1)
     assert answer.status_code == 200
-    with pytest.raises(ValueError, match="Expecting|Unterminated|Extra|delimiter"):
+    with pytest.raises(ValueError, match=r"Expecting|Unterminated|Extra|delimiter"):
         answer.json()
     assert served.emulator.stored() == []
 
@@ -129,9 +128,7 @@ def test_slow_reply_not_committed_has_not_landed_when_the_client_gives_up(
     assert served.emulator.stored() == []
 
 
-def test_latency_delays_every_reply_after_the_work(
-    serve, vendor: str, write_one: Writer
-) -> None:
+def test_latency_delays_every_reply_after_the_work(serve, vendor: str, write_one: Writer) -> None:
     served = serve(vendor, latency_s=60)
     impatient = served.make_client(timeout_s=0.2)
     with pytest.raises(httpx.ReadTimeout):
@@ -165,9 +162,7 @@ def test_a_delayed_reply_does_not_hold_up_other_requests(
     assert not waiting.is_alive()
 
 
-def test_go_away_refuses_connections_until_come_back(
-    serve, vendor: str, write_one: Writer
-) -> None:
+def test_go_away_refuses_connections_until_come_back(serve, vendor: str, write_one: Writer) -> None:
     served = serve(vendor)
     assert write_one(served.client, 1).status_code < 300  # a kept-alive connection exists
     served.emulator.faults.go_away()
@@ -207,7 +202,5 @@ def test_rate_limit_can_be_switched_off(serve, vendor: str, write_one: Writer) -
 
 
 def _swallow(action: Callable[[], object]) -> None:
-    try:
+    with contextlib.suppress(httpx.HTTPError):
         action()
-    except httpx.HTTPError:
-        pass

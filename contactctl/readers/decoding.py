@@ -1,0 +1,164 @@
+"""Bytes → text for the text formats: the encoding, NUL bytes, and errors that name the line.
+
+The encoding is chosen from the first block only, so a 1 GB file is never read twice or held in
+memory: a byte-order mark first, then UTF-8 if the block is valid UTF-8, then charset-normalizer's
+best guess (Windows-1252 when that guess is equally good, as it is for most Western exports).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+from contactctl.errors import InputError
+from contactctl.readers.source import ByteInput
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+WESTERN_FALLBACK = "cp1252"
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BUFFER_BYTES = 64 * 1024
+
+
+@dataclass
+class TextInput:
+    """An input as text: `text` streams it (newline="" as csv wants); `sample` is its start."""
+
+    source: str
+    encoding: str
+    text: TextIO
+    sample: str  # the first block decoded, cut after its last complete line unless it is whole
+
+
+def open_text(data: ByteInput, encoding: str | None) -> TextInput:
+    """Decode `data` with `encoding`, or with the encoding its first block shows."""
+    chosen = _checked_codec(data, encoding) if encoding else detect_encoding(data.head)
+    wide = _is_wide(chosen)
+    if not wide:
+        _refuse_nul(data.source, data.head, 0)
+    raw = _CheckedBytes(data, check_nul=not wide)
+    buffered = io.BufferedReader(raw, _BUFFER_BYTES)
+    text = io.TextIOWrapper(buffered, encoding=chosen, errors="strict", newline="")
+    return TextInput(data.source, chosen, text, _sample(data, chosen))
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding the start of a file shows: BOM, else UTF-8, else the best guess."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    try:
+        # Not final: the block may end inside a multi-byte character.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return _guess_legacy(head)
+    return "utf-8"
+
+
+def _guess_legacy(head: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(head)
+    best = matches.best()
+    if best is None:
+        return WESTERN_FALLBACK
+    # Short samples fit many single-byte code pages equally well; prefer the Western one then.
+    for match in matches:
+        if match.chaos <= best.chaos and WESTERN_FALLBACK in match.could_be_from_charset:
+            return WESTERN_FALLBACK
+    return str(best.encoding)
+
+
+def _checked_codec(data: ByteInput, encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(
+            f"Unknown encoding {encoding!r}.", "Use a name such as utf-8, cp1252 or utf-16."
+        ) from None
+    if name == "utf-8" and data.head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"  # the BOM is not part of the first header
+    return encoding
+
+
+def _is_wide(encoding: str) -> bool:
+    """UTF-16 and UTF-32 text is full of NUL bytes by design."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+def _refuse_nul(source: str, chunk: bytes, lines_before: int) -> None:
+    at = chunk.find(b"\x00")
+    if at >= 0:
+        line = lines_before + chunk.count(b"\n", 0, at) + 1
+        raise InputError(
+            f"{source} line {line}: NUL bytes; this is not a text file.",
+            "If it is UTF-16 without a byte-order mark, pass --encoding utf-16-le.",
+        )
+
+
+def _sample(data: ByteInput, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    sample = decoder.decode(data.head, final=data.is_whole)
+    if not data.is_whole:
+        cut = max(sample.rfind("\n"), sample.rfind("\r"))
+        sample = sample[: cut + 1] if cut >= 0 else sample
+    return sample
+
+
+def undecodable(source: str, encoding: str, exc: UnicodeDecodeError, line: int) -> InputError:
+    """The error for bytes the encoding cannot decode, naming the line they are on."""
+    bad = bytes(exc.object[exc.start : exc.end])[:8]
+    is_utf8 = codecs.lookup(encoding).name == "utf-8"
+    hint = "Pass --encoding, e.g. --encoding cp1252." if is_utf8 else "Pass the right --encoding."
+    return InputError(f"{source} line {line}: undecodable bytes for {encoding} ({bad!r}).", hint)
+
+
+def failed_line(lines_done: int, exc: UnicodeDecodeError) -> int:
+    """The line of an undecodable byte, from the lines already read and the failing chunk.
+
+    The text layer decodes a chunk at a time; the chunk starts on the first line not yet
+    handed out, so the newlines before the bad byte count the lines after that.
+    """
+    return lines_done + 1 + bytes(exc.object[: exc.start]).count(b"\n")
+
+
+class _CheckedBytes(io.RawIOBase):
+    """The input's bytes (first block, then the rest), refusing NUL bytes with their line."""
+
+    def __init__(self, data: ByteInput, *, check_nul: bool) -> None:
+        super().__init__()
+        self._source = data.source
+        self._head = memoryview(data.head)
+        self._rest = data.rest if not data.is_whole else None
+        self._check_nul = check_nul
+        self._lines_before = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        target = memoryview(buffer).cast("B")
+        chunk = self._next_chunk(len(target))
+        target[: len(chunk)] = chunk
+        if self._check_nul and chunk:
+            _refuse_nul(self._source, chunk, self._lines_before)
+            self._lines_before += chunk.count(b"\n")
+        return len(chunk)
+
+    def _next_chunk(self, size: int) -> bytes:
+        if self._head:
+            chunk = bytes(self._head[:size])
+            self._head = self._head[size:]
+            return chunk
+        if self._rest is None:
+            return b""
+        return self._rest.read(size) or b""

@@ -1,0 +1,57 @@
+"""JSON values → cells.
+
+Numbers are kept exactly as the file writes them (the decoder hands them over as text), so a
+phone written 33612345678.0 or 3.3612345678E+10 reaches the normaliser intact and the row can
+say what was repaired. Nested objects become dotted keys ("address.city").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from contactctl.model import Cell
+
+# Numbers and NaN/Infinity as written: no float rounding, no int digit limit.
+DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
+
+
+def record_cells(record: dict[str, Any]) -> dict[str, Cell]:
+    """An object's values as cells in key order, nested objects flattened to dotted keys.
+
+    Iterative rather than recursive, so a deeply nested object cannot exhaust the stack.
+    """
+    cells: dict[str, Cell] = {}
+    stack: list[tuple[str, Iterator[tuple[str, Any]]]] = [("", iter(record.items()))]
+    while stack:
+        prefix, items = stack[-1]
+        for key, value in items:
+            name = f"{prefix}{key}"
+            if isinstance(value, dict) and value:
+                stack.append((f"{name}.", iter(value.items())))
+                break
+            cells[name] = cell(value)
+        else:
+            stack.pop()
+    return cells
+
+
+def cell(value: Any) -> Cell:
+    """A JSON value as a cell: text, or a list of texts for an array."""
+    if isinstance(value, list):
+        return [scalar_text(item) for item in value if item is not None]
+    return scalar_text(value)
+
+
+def scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        # Rare inside a contact (an array of objects): kept as compact JSON rather than lost.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
