@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from child import ChildRun, run_child
+from child import ChildRun, Summary, run_child
 from context import Context
 from results import Figure, Verdict, verdict
 
@@ -55,7 +55,22 @@ class RequestClock:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def window_s(self) -> float:
+        """First request in to last answer out."""
         return max(self.ends) - min(self.starts) if self.starts and self.ends else math.nan
+
+    def requests_per_s(self) -> float:
+        """The pace the client kept: requests after the first over the time they took to
+        start. Unlike a window, it does not credit the client with the first request's free
+        token or blame it for the last answer's latency, so it means the same at any size."""
+        if len(self.starts) < 2:
+            return math.nan
+        return (len(self.starts) - 1) / (max(self.starts) - min(self.starts))
+
+
+@dataclass(frozen=True)
+class SendRuns:
+    sent: ChildRun  # the import
+    dry: ChildRun  # the same import with --dry-run: everything but the sending
 
 
 def sender_figure(ctx: Context, case: SendCase, contacts: int) -> Figure:
@@ -69,26 +84,27 @@ def sender_figure(ctx: Context, case: SendCase, contacts: int) -> Figure:
     clock = RequestClock()
     with _emulator(case, clock) as (emulator, base_url):
         config = _write_config(ctx, case, base_url)
-        run = _import(ctx, case, data.file("csv"), config)
+        dry = _import(ctx, case, data.file("csv"), config, "--dry-run")
+        sent = _import(ctx, case, data.file("csv"), config)
         stored = _stored_count(emulator)
-    return _figure(case, contacts, run, clock, stored)
+    return _figure(case, contacts, SendRuns(sent, dry), clock, stored)
 
 
 def _figure(
-    case: SendCase, contacts: int, run: ChildRun, clock: RequestClock, stored: int | None
+    case: SendCase, contacts: int, runs: SendRuns, clock: RequestClock, stored: int | None
 ) -> Figure:
     requests = len(clock.starts)
-    window_s = clock.window_s()
-    achieved = contacts / window_s
+    achieved = clock.requests_per_s() * contacts / max(requests, 1)
     share = achieved / case.ceiling
-    cpu_ms = run.cpu_s * 1000 / max(requests, 1)
-    ok = share >= case.share_target and (stored is None or stored == contacts)
+    total_ms = runs.sent.cpu_s * 1000 / max(requests, 1)
+    sending_ms = (runs.sent.cpu_s - runs.dry.cpu_s) * 1000 / max(requests, 1)
+    ok = share >= case.share_target and stored in (None, contacts)
     target = f"≥ {case.share_target:.0%} of {case.ceiling:,.0f} contacts/s"
-    measured = f"{share:.1%} ({achieved:,.0f} contacts/s)"
+    measured = f"{share:.1%} ({achieved:,.0f} contacts/s), CPU {sending_ms:.2f} ms/request"
     if case.cpu_ms_per_request_target is not None:
-        ok = ok and cpu_ms <= case.cpu_ms_per_request_target
+        ok = ok and sending_ms <= case.cpu_ms_per_request_target
         target += f", CPU ≤ {case.cpu_ms_per_request_target} ms/request"
-    measured += f", CPU {cpu_ms:.2f} ms/request"
+    window_s = clock.window_s()
     return Figure(
         key=case.key,
         title=(
@@ -100,11 +116,14 @@ def _figure(
         verdict=verdict(ok),
         details={
             "requests": requests,
+            "requests_per_s": round(clock.requests_per_s(), 2),
             "send_window_s": round(window_s, 3),
-            "child_wall_s": round(run.wall_s, 3),
-            "child_cpu_s": round(run.cpu_s, 3),
-            "child_peak_rss_mb": round(run.peak_rss_mb, 1),
-            "contacts_per_s_over_child_wall": round(contacts / run.wall_s, 1),
+            "contacts_per_s_over_window": round(contacts / window_s, 1),
+            "contacts_per_s_over_child_wall": round(contacts / runs.sent.wall_s, 1),
+            "import": Summary.of([runs.sent]).as_dict(),
+            "dry_run": Summary.of([runs.dry]).as_dict(),
+            "cpu_ms_per_request_sending": round(sending_ms, 3),
+            "cpu_ms_per_request_whole_run": round(total_ms, 3),
             "stored_by_emulator": stored,
         },
         note="" if stored in (None, contacts) else f"emulator stored {stored} of {contacts}",
@@ -184,10 +203,10 @@ def _write_config(ctx: Context, case: SendCase, base_url: str) -> Path:
     return path
 
 
-def _import(ctx: Context, case: SendCase, source: Path, config: Path) -> ChildRun:
+def _import(ctx: Context, case: SendCase, source: Path, config: Path, *extra: str) -> ChildRun:
     journal = ctx.work / f"journal-{case.provider}.sqlite"
     journal.unlink(missing_ok=True)
     argv = [ctx.contactctl, "import", str(source), "--provider", case.provider]
     argv += ["--config", str(config), "--output", "quiet", "--no-resume"]
-    argv += ["--journal", str(journal)]
+    argv += ["--journal", str(journal), *extra]
     return run_child(argv)

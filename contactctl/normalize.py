@@ -1,13 +1,16 @@
-"""A mapped row → a Contact, or a failed RowResult whose reason quotes what was read.
+"""A mapped row → a Contact, or a failed RowResult saying why it cannot be one.
 
-Blank cells are absent values (None or empty), never empty strings: an import must never
-send "" and wipe what the vendor already holds.
+Phones go to E.164 (`phones.py`), e-mails are trimmed with their domain lower-cased and
+their syntax checked without network, names are trimmed, tags and lists are split and
+de-duplicated, opt-in words become booleans. A blank cell is an absent value, never "".
+What normalisation repaired or could not read rides along in `Contact.notes`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from contactctl.countries import region_for
@@ -15,168 +18,205 @@ from contactctl.mapping import MappedRow
 from contactctl.model import Cell, Contact, RawRow, RowResult, Status
 from contactctl.phones import PhoneProblem, normalize_phone
 
-_SPLIT_TAGS = re.compile(r"[,;|]")
-_TRUE = frozenset({"true", "yes", "y", "1", "x", "subscribed", "opted in", "opt-in", "on"})
-_FALSE = frozenset({"false", "no", "n", "0", "unsubscribed", "opted out", "opt-out", "off"})
-# Plain ASCII addresses, the overwhelming majority: checked here, the domain once per domain.
-_SIMPLE_LOCAL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
-)
+NO_KEY = "no phone or e-mail"
+
+_TAG_SEPARATORS = re.compile(r":::|[,;|]")
+# Google Contacts puts every contact in this system group; as a tag it says nothing.
+_GOOGLE_ALL_CONTACTS = "* mycontacts"
+_SPREADSHEET_INTEGER = re.compile(r"(\d+)\.0+")
+# An ASCII dot-atom local part (RFC 5322) needs no further checking; anything else does.
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_OPT_IN = {
+    **dict.fromkeys(("true", "yes", "y", "1", "x", "subscribed", "opted in", "on"), True),
+    **dict.fromkeys(("false", "no", "n", "0", "unsubscribed", "opted out", "off"), False),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class NormalizeOptions:
+    # From --region, else the config's default_region (the caller resolves that order).
     default_region: str | None = None
 
 
+class EmailProblem(ValueError):
+    """The cell is not a valid e-mail address; the message is the row's reason."""
+
+
 def normalize(raw: RawRow, mapped: MappedRow, options: NormalizeOptions) -> Contact | RowResult:
+    """One row's contact, or its failure (every problem the row has, in one reason)."""
     if raw.problem:
         return RowResult.for_raw(raw, Status.FAILED, raw.problem)
     fields = mapped.fields
     notes: list[str] = []
-    try:
-        country = _country(fields.get("country"), notes)
-        region = country or options.default_region
-        phone = normalize_phone(_text(fields["phone"]), region) if "phone" in fields else None
-        email = normalize_email(_text(fields["email"])) if "email" in fields else None
-    except (PhoneProblem, EmailProblem) as exc:
-        return _failed(raw, mapped, str(exc))
-    if phone is None and email is None:
-        return _failed(raw, mapped, "no phone or e-mail")
-    if phone is not None:
-        notes.extend(phone.notes)
+    problems: list[str] = []
+    country = _country(fields.get("country"), notes)
+    region = country or options.default_region
+    phone = email = None
+    if (cell := _scalar(fields, "phone", notes)) is not None:
+        try:
+            phone = normalize_phone(cell, region)
+            notes.extend(phone.notes)
+        except PhoneProblem as problem:
+            problems.append(str(problem))
+    if (cell := _scalar(fields, "email", notes)) is not None:
+        try:
+            email = normalize_email(cell)
+        except EmailProblem as problem:
+            problems.append(str(problem))
+    if not problems and phone is None and email is None:
+        problems.append(NO_KEY)
+    first_name = _name(_scalar(fields, "first_name", notes))
+    last_name = _name(_scalar(fields, "last_name", notes))
+    name = _name(_scalar(fields, "name", notes))
+    if problems:
+        display = name or join_name(first_name, last_name)
+        reason = "; ".join((*problems, *notes))
+        return RowResult(raw.source, raw.row, Status.FAILED, reason, display, None, email, raw=raw)
     return Contact(
         source=raw.source,
         row=raw.row,
         phone=phone.e164 if phone else None,
         phone_type=phone.type if phone else None,
         email=email,
-        first_name=_optional(fields.get("first_name")),
-        last_name=_optional(fields.get("last_name")),
-        name=_optional(fields.get("name")),
-        external_id=_external_id(fields.get("external_id"), notes),
-        tags=split_list(fields.get("tags")),
-        lists=split_list(fields.get("lists")),
-        attributes=dict(mapped.attributes),
-        opt_in=_opt_in(fields.get("opt_in"), notes),
+        first_name=first_name,
+        last_name=last_name,
+        name=name,
+        external_id=_external_id(_scalar(fields, "external_id", notes), notes),
+        tags=split_tags(fields.get("tags")),
+        lists=split_tags(fields.get("lists")),
+        attributes=_attributes(mapped.attributes),
+        opt_in=_opt_in(_scalar(fields, "opt_in", notes), notes),
         country=country,
         notes=tuple(notes),
         raw=raw,
     )
 
 
-def _failed(raw: RawRow, mapped: MappedRow, reason: str) -> RowResult:
-    result = RowResult.for_raw(raw, Status.FAILED, reason)
-    name = _optional(mapped.fields.get("name")) or join_name(
-        _optional(mapped.fields.get("first_name")), _optional(mapped.fields.get("last_name"))
-    )
-    email = _optional(mapped.fields.get("email"))
-    return RowResult(result.source, result.row, result.status, reason, name, None, email, raw=raw)
-
-
-def _text(cell: Cell) -> str:
-    return ", ".join(cell) if isinstance(cell, list) else cell
-
-
-def _optional(cell: Cell | None) -> str | None:
-    if cell is None:
-        return None
-    text = _text(cell).strip()
-    return text or None
+def _scalar(fields: Mapping[str, Cell], name: str, notes: list[str]) -> str | None:
+    """A one-value field's text; from a list cell (a JSON array) the first value is used."""
+    cell = fields.get(name)
+    if cell is None or isinstance(cell, str):
+        return cell
+    values = [value for value in cell if value.strip()]
+    if len(values) > 1:
+        notes.append(f"{name}: only the first of {len(values)} values used")
+    return values[0] if values else None
 
 
 def _country(cell: Cell | None, notes: list[str]) -> str | None:
-    text = _optional(cell)
-    if text is None:
+    text = cell if cell is None or isinstance(cell, str) else next(iter(cell), None)
+    if text is None or not text.strip():
         return None
     region = region_for(text)
     if region is None:
-        notes.append(f"country {text!r} not understood, ignored")
+        notes.append(f"country {text.strip()!r} not understood: not used for the phone number")
     return region
 
 
-def _external_id(cell: Cell | None, notes: list[str]) -> str | None:
-    text = _optional(cell)
-    if text and re.fullmatch(r"\d+\.0+", text):
-        notes.append(f"external id {text!r} read as {text.split('.')[0]!r}")
-        return text.split(".")[0]
-    return text
-
-
-def _opt_in(cell: Cell | None, notes: list[str]) -> bool | None:
-    text = _optional(cell)
-    if text is None:
-        return None
-    folded = text.casefold()
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    notes.append(f"opt-in {text!r} not understood, left unset")
-    return None
-
-
-def split_list(cell: Cell | None) -> tuple[str, ...]:
-    """Tags or lists: list cells as they are, text split on , ; or |; no blanks or repeats."""
-    if cell is None:
-        return ()
-    parts = cell if isinstance(cell, list) else _SPLIT_TAGS.split(cell)
-    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
-
-
-def split_name(name: str) -> tuple[str | None, str | None]:
-    """ "Axelle Durand" → (Axelle, Durand); "Durand, Axelle" → (Axelle, Durand)."""
-    text = name.strip()
-    if "," in text:
-        last, _, first = text.partition(",")
-        return first.strip() or None, last.strip() or None
-    first, _, last = text.rpartition(" ")
-    if not first:
-        return last or None, None
-    return first.strip(), last.strip() or None
-
-
-def join_name(first: str | None, last: str | None) -> str | None:
-    joined = " ".join(part for part in (first, last) if part)
-    return joined or None
-
-
-class EmailProblem(ValueError):
-    """The message is the row's reason; `detail` is email-validator's own words."""
-
-    def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.detail = detail or message
-
-
 def normalize_email(cell: str) -> str:
+    """Trimmed, domain lower-cased, syntax checked (no network); EmailProblem when invalid.
+
+    email_validator costs ~50 µs an address, most of it the domain: a plain ASCII local part
+    is checked here and each distinct domain is validated once.
+    """
     text = cell.strip()
     local, at, domain = text.rpartition("@")
-    if not at or not local or not domain:
-        raise EmailProblem(f"invalid e-mail {text!r}: no @ with a name and a domain")
-    if text.isascii() and _SIMPLE_LOCAL.match(local) and len(local) <= 64:
-        problem = _domain_problem(domain.lower())
-        if problem is None:
-            return f"{local}@{domain.lower()}"
-        raise EmailProblem(f"invalid e-mail {text!r}: {problem}")
-    return _full_check(text)
+    if at and len(local) <= 64 and len(text) <= 254 and _PLAIN_LOCAL.fullmatch(local):
+        checked, error = _checked_domain(domain)
+        if checked is not None:
+            return f"{local}@{checked}"
+        raise EmailProblem(f"invalid e-mail {text!r}: {error}")
+    return _validated(text)
 
 
-@functools.lru_cache(maxsize=65536)
-def _domain_problem(domain: str) -> str | None:
-    """A domain's syntax, checked once per domain: the costly half of an address."""
+@functools.lru_cache(maxsize=4096)
+def _checked_domain(domain: str) -> tuple[str | None, str]:
+    """(normalised domain, "") or (None, why): a domain is validated once, errors included."""
     try:
-        _full_check(f"a@{domain}")
-    except EmailProblem as exc:
-        return exc.detail
-    return None
+        return _validated(f"x@{domain}").partition("@")[2], ""
+    except EmailProblem as problem:
+        return None, str(problem).partition(": ")[2]
 
 
-def _full_check(address: str) -> str:
+def _validated(address: str) -> str:
+    """email_validator's verdict (imported on first use: it costs ~40 ms to load)."""
     from email_validator import EmailNotValidError, validate_email
 
     try:
         result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise EmailProblem(f"invalid e-mail {address!r}: {exc}", str(exc)) from None
-    return f"{result.local_part}@{result.domain.lower()}"
+        why = str(exc).rstrip(".")
+        raise EmailProblem(f"invalid e-mail {address!r}: {why[:1].lower()}{why[1:]}") from None
+    # An ASCII domain is kept as written, lower-cased (email_validator would show an "xn--"
+    # domain in Unicode); a Unicode one gets email_validator's normalisation.
+    written = address.rpartition("@")[2]
+    domain = result.ascii_domain.lower() if written.isascii() else result.domain
+    return f"{result.local_part}@{domain}"
+
+
+def _name(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return " ".join(text.split()) or None
+
+
+def split_name(name: str | None) -> tuple[str | None, str | None]:
+    """(first, last) from a full name: the last word is the last name; "Durand, Axelle"
+    reads as last name first."""
+    text = _name(name)
+    if text is None:
+        return None, None
+    if "," in text:
+        last, _, first = text.partition(",")
+        return _name(first), _name(last)
+    first, _, last = text.rpartition(" ")
+    return (first or last), (last if first else None)
+
+
+def join_name(first: str | None, last: str | None) -> str | None:
+    """ "First Last", or whichever of the two there is."""
+    return " ".join(part for part in (_name(first), _name(last)) if part) or None
+
+
+def split_tags(cell: Cell | None) -> tuple[str, ...]:
+    """Tags from a cell: split on , ; | (and Google's :::), trimmed, each once, in order.
+
+    A list cell (JSON array, vCard categories) is already split: its items are kept whole.
+    """
+    if cell is None:
+        return ()
+    parts = _TAG_SEPARATORS.split(cell) if isinstance(cell, str) else cell
+    tags: dict[str, None] = {}
+    for part in parts:
+        tag = " ".join(part.split())
+        if tag.casefold() == _GOOGLE_ALL_CONTACTS:
+            continue
+        tag = tag.removeprefix("* ")  # Google's other system groups: "* starred" → "starred"
+        if tag:
+            tags[tag] = None
+    return tuple(tags)
+
+
+def _external_id(text: str | None, notes: list[str]) -> str | None:
+    if text is None or not (value := text.strip()):
+        return None
+    integer = _SPREADSHEET_INTEGER.fullmatch(value)
+    if integer:
+        notes.append(f"external_id {value!r} read as {integer.group(1)} (a spreadsheet number)")
+        return integer.group(1)
+    return value
+
+
+def _opt_in(text: str | None, notes: list[str]) -> bool | None:
+    if text is None:
+        return None
+    key = " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
+    if not key:
+        return None
+    if key not in _OPT_IN:
+        notes.append(f"opt_in {text.strip()!r} not understood, left unset")
+    return _OPT_IN.get(key)
+
+
+def _attributes(attributes: Mapping[str, str]) -> dict[str, str]:
+    return {name: text for name, value in attributes.items() if (text := value.strip())}

@@ -29,6 +29,7 @@ def build_provider(
     block |= dict(overrides or {})
     settings = parse_settings(cls.settings_type, block, f"providers.{name}")
     provider: Provider[Any] = cls(settings, run)
+    provider.check_run()  # the vendor's own words first: they say why, not just what
     if run.on_duplicate not in provider.duplicate_modes:
         modes = ", ".join(provider.duplicate_modes)
         raise UsageError(
@@ -37,7 +38,6 @@ def build_provider(
         )
     if run.list_name and not provider.has_lists:
         raise UsageError(f"{provider.vendor} has no contact lists, so --list cannot be used.")
-    provider.check_run()
     return provider
 
 

@@ -114,12 +114,16 @@ def _sample(data: ByteInput, encoding: str) -> str:
     return sample
 
 
-def undecodable(source: str, encoding: str, exc: UnicodeDecodeError, line: int) -> InputError:
-    """The error for bytes the encoding cannot decode, naming the line they are on."""
+def undecodable(
+    source: str, encoding: str, exc: UnicodeDecodeError, line: int | None
+) -> InputError:
+    """The error for bytes the encoding cannot decode, naming the line they are on if known."""
     bad = bytes(exc.object[exc.start : exc.end])[:8]
-    is_utf8 = codecs.lookup(encoding).name == "utf-8"
+    where = f"{source} line {line}" if line is not None else source
+    is_utf8 = codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    shown = "utf-8" if is_utf8 else encoding
     hint = "Pass --encoding, e.g. --encoding cp1252." if is_utf8 else "Pass the right --encoding."
-    return InputError(f"{source} line {line}: undecodable bytes for {encoding} ({bad!r}).", hint)
+    return InputError(f"{where}: undecodable bytes for {shown} ({bad!r}).", hint)
 
 
 def failed_line(lines_done: int, exc: UnicodeDecodeError) -> int:

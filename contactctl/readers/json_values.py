@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from contactctl.model import Cell
+from contactctl.model import Cell, RawRow
 
 # Numbers and NaN/Infinity as written: no float rounding, no int digit limit.
 DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
@@ -55,3 +55,21 @@ def scalar_text(value: Any) -> str:
         # Rare inside a contact (an array of objects): kept as compact JSON rather than lost.
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
+
+
+def headers_from_first_object(
+    rows: Iterator[RawRow], lookahead_rows: int = 1000
+) -> tuple[list[RawRow], list[str]]:
+    """The keys of the first readable object, and the rows read to find it (to replay them).
+
+    Leading items that are not objects (or not JSON) fail on their own rows; the search gives
+    up after `lookahead_rows` so a file of garbage is not held in memory.
+    """
+    seen: list[RawRow] = []
+    for row in rows:
+        seen.append(row)
+        if row.problem is None:
+            return seen, list(row.cells)
+        if len(seen) >= lookahead_rows:
+            break
+    return seen, []

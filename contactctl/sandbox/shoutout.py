@@ -57,7 +57,10 @@ class ShoutoutEmulator(Emulator):
 
     def authenticate(self, request: Request) -> None:
         scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
-        if scheme.lower() not in ("apikey", "bearer") or token.strip() != self.credentials["api_key"]:
+        if (
+            scheme.lower() not in ("apikey", "bearer")
+            or token.strip() != self.credentials["api_key"]
+        ):
             raise VendorError(403, AUTH_FAILURE)
 
     def error_body(self, status: int, message: str, details: Mapping[str, Any]) -> object:
@@ -78,9 +81,8 @@ class ShoutoutEmulator(Emulator):
         if not isinstance(contacts, list) or not contacts:
             raise BadRequest("Could not process: send a contact or a non-empty array of contacts")
         if self.max_batch is not None and len(contacts) > self.max_batch:
-            raise BadRequest(
-                f"Could not process: {len(contacts)} contacts (at most {self.max_batch} per request)"
-            )
+            limit = f"at most {self.max_batch} per request"
+            raise BadRequest(f"Could not process: {len(contacts)} contacts ({limit})")
         for index, contact in enumerate(contacts):
             if not isinstance(contact, dict):
                 raise BadRequest(f"Could not process: contact {index} is not an object")

@@ -96,7 +96,7 @@ def test_an_existing_contact_is_updated_and_absent_keys_are_kept(serve) -> None:
     ("mobile", "valid", "country_code"),
     [
         ("33612345678", True, "FR"),
-        ("447911123456", True, "GB"),
+        ("4915123456789", True, "DE"),
         ("+33612345678", False, None),
         ("336", False, None),
         ("33 6 12 34 56 78", False, None),

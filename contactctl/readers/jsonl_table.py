@@ -1,0 +1,50 @@
+"""JSON Lines: one object a line; a row is its line number (blank lines count, yield nothing).
+
+A line that is not valid JSON, or not an object, fails on its own row: one bad line in a
+million is the line's problem, not the file's. Headers are the keys of the first object.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from itertools import chain
+
+from contactctl.model import RawRow
+from contactctl.readers.base import ReadOptions, Table
+from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
+from contactctl.readers.json_values import DECODER, headers_from_first_object, record_cells
+from contactctl.readers.source import ByteInput
+
+
+def open_jsonl(data: ByteInput, options: ReadOptions) -> Table:
+    text = open_text(data, options.encoding)
+    rows = _rows(text)
+    seen, headers = headers_from_first_object(rows)
+    return Table(data.source, headers, chain(seen, rows))
+
+
+def _rows(text: TextInput) -> Iterator[RawRow]:
+    source = text.source
+    number = 0
+    try:
+        for line in text.text:
+            number += 1
+            if not line.isspace():
+                yield parse_line(source, number, line)
+    except UnicodeDecodeError as exc:
+        raise undecodable(source, text.encoding, exc, failed_line(number, exc)) from exc
+
+
+def parse_line(source: str, number: int, line: str) -> RawRow:
+    """One line's object as a row, or a row that fails with what is wrong with the line."""
+    try:
+        value = DECODER.decode(line.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        reason = f"not valid JSON: {exc.msg.lower()} at column {exc.colno}"
+        return RawRow(source, number, {}, reason)
+    except RecursionError:
+        return RawRow(source, number, {}, "not valid JSON: nested too deeply")
+    if not isinstance(value, dict):
+        return RawRow(source, number, {}, "item is not an object")
+    return RawRow(source, number, record_cells(value))

@@ -1,0 +1,125 @@
+"""Excel .xlsx through python-calamine, reading raw cell values, never their display form.
+
+A phone stored as a number keeps every digit: an integral number cell becomes its integer
+text (33612345678.0 → "33612345678"), not Excel's "3.36E+10". The first non-empty row of the
+sheet is the header; rows are numbered as Excel numbers them. calamine holds one sheet in
+memory, so a workbook is checked before it is opened: it must be a zip archive that does not
+unpack to more than `MAX_UNPACKED_BYTES` (a zip bomb is refused, not opened).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from contactctl.errors import InputError
+from contactctl.model import RawRow
+from contactctl.readers.base import ReadOptions, Table
+from contactctl.readers.columns import header_row
+from contactctl.readers.source import ByteInput
+
+MAX_STDIN_BYTES = 512 << 20
+MAX_UNPACKED_BYTES = 2 << 30
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def open_xlsx(data: ByteInput, options: ReadOptions) -> Table:
+    stream = _workbook_stream(data)
+    rows = _sheet_rows(stream, data.source, options.sheet)
+    number = 0
+    for values in _translated(rows, data.source):
+        number += 1
+        cells = [cell_text(value) for value in values]
+        if any(cells):
+            header = header_row(cells)
+            records = _records(_translated(rows, data.source), data.source, header.names, number)
+            return Table(data.source, header.names, records, header.notes)
+    raise InputError(f"{data.source}: the sheet is empty.", "Pick another one with --sheet.")
+
+
+def cell_text(value: Any) -> str:
+    """A raw cell value as text that loses nothing a phone number needs."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _workbook_stream(data: ByteInput) -> BinaryIO:
+    import io
+
+    if not data.head.startswith(_ZIP_MAGIC):
+        raise _unreadable(data.source, "it is not an .xlsx file (not a zip archive)")
+    stream = data.rewound() or io.BytesIO(data.read_all(MAX_STDIN_BYTES, "a workbook"))
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise _unreadable(data.source, str(exc) or type(exc).__name__) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _unreadable(data.source, f"it unpacks to {unpacked >> 20} MB, refused as unsafe")
+    stream.seek(0)
+    return stream
+
+
+def _sheet_rows(stream: BinaryIO, source: str, sheet: str | None) -> Iterator[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(stream)
+        names = list(book.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise InputError(
+                f"{source} has no sheet {sheet!r}.", f"Its sheets: {', '.join(names)}."
+            )
+        if not names:
+            raise InputError(f"{source} has no sheets.")
+        chosen = book.get_sheet_by_name(sheet if sheet is not None else names[0])
+        return iter(chosen.iter_rows())
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises assorted types for broken workbooks
+        raise _unreadable(source, _first_line(exc)) from exc
+
+
+def _translated(rows: Iterator[list[Any]], source: str) -> Iterator[list[Any]]:
+    try:
+        yield from rows
+    except Exception as exc:  # a broken part found while reading on
+        raise _unreadable(source, _first_line(exc)) from exc
+
+
+def _records(
+    rows: Iterator[list[Any]], source: str, headers: list[str], number: int
+) -> Iterator[RawRow]:
+    width = len(headers)
+    for values in rows:
+        number += 1
+        cells = [cell_text(value) for value in values]
+        if not any(cells):
+            continue
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            problem = f"row has {len(cells)} cells but the header has {width}"
+            yield RawRow(source, number, dict(zip(headers, cells[:width], strict=True)), problem)
+            continue
+        cells = (cells + [""] * width)[:width]
+        yield RawRow(source, number, dict(zip(headers, cells, strict=True)))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:160] if text else type(exc).__name__
+
+
+def _unreadable(source: str, detail: str) -> InputError:
+    return InputError(
+        f"{source} is not a readable Excel workbook: {detail}.",
+        "Open and save it again in a spreadsheet, or export it as CSV.",
+    )
