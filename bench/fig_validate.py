@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 from child import ChildRun, Summary, run_child
@@ -112,35 +113,45 @@ def truth_figure(ctx: Context, data: Dataset) -> Figure:
     """contactctl's report against the generator's truth (no target: a guard on honesty)."""
     report = ctx.work / "validate-report.csv"
     run_child(validate_argv(ctx, data.file("csv"), "--report", str(report)), VALIDATE_OK)
-    scores = _agreement(data.directory / "truth.csv", report)
+    scores, misses = _agreement(data.directory / "truth.csv", report)
     shown = ", ".join(f"{name} {hit}/{total}" for name, (hit, total) in scores.items())
+    details: dict[str, object] = {
+        name: {"agree": hit, "of": total} for name, (hit, total) in scores.items()
+    }
+    details["disagreements_by_kind"] = dict(misses.most_common())
     return Figure(
         key="1t",
         title=f"validate's report agrees with the truth ({data.rows:,} rows)",
         measured=shown,
         target="(no target)",
         verdict=Verdict.INFO,
-        details={name: {"agree": hit, "of": total} for name, (hit, total) in scores.items()},
+        details=details,
     )
 
 
-def _agreement(truth_path: Path, report_path: Path) -> dict[str, tuple[int, int]]:
-    """Per class of row: how many of the report's rows say what the truth says."""
+def _agreement(
+    truth_path: Path, report_path: Path
+) -> tuple[dict[str, tuple[int, int]], Counter[str]]:
+    """Per class of row: how many of the report's rows say what the truth says; and the
+    rows that do not, by the generator's kind of mess."""
     with report_path.open(encoding="utf-8", newline="") as handle:
         report = {int(r["row"]): r for r in csv.DictReader(handle) if r.get("row", "").isdigit()}
     scores = {"valid numbers found": [0, 0], "invalid failed": [0, 0], "duplicates": [0, 0]}
+    misses: Counter[str] = Counter()
     with truth_path.open(encoding="utf-8", newline="") as handle:
         for truth in csv.DictReader(handle):
             got = report.get(int(truth["row"]), {})
             status, reason = got.get("status", ""), got.get("reason") or ""
             if truth["duplicate_of"]:
-                entry, ok = scores["duplicates"], status == "skipped" and "duplicate" in reason
+                name, ok = "duplicates", status == "skipped" and "duplicate" in reason
             elif truth["e164"]:
-                entry, ok = scores["valid numbers found"], got.get("phone") == truth["e164"]
+                name, ok = "valid numbers found", got.get("phone") == truth["e164"]
             elif truth["kind"] in ("invalid", "precision_lost"):
-                entry, ok = scores["invalid failed"], status == "failed"
+                name, ok = "invalid failed", status == "failed"
             else:
                 continue
-            entry[0] += ok
-            entry[1] += 1
-    return {name: (hit, total) for name, (hit, total) in scores.items()}
+            scores[name][0] += ok
+            scores[name][1] += 1
+            if not ok:
+                misses[f"{name}: {truth['kind']}"] += 1
+    return {name: (hit, total) for name, (hit, total) in scores.items()}, misses

@@ -92,7 +92,7 @@ FM FSM Micronesia; Federated States of Micronesia
 FO FRO Faroe Islands; Faroes
 FR FRA France
 GA GAB Gabon
-GB GBR United Kingdom; UK; U.K.; Great Britain; Britain; England; Scotland; Wales; Northern Ireland; United Kingdom of Great Britain and Northern Ireland
+GB GBR United Kingdom; UK; U.K.; Great Britain; Britain; England; Scotland; Wales; Northern Ireland
 GD GRD Grenada
 GE GEO Georgia
 GF GUF French Guiana

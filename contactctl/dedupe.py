@@ -1,34 +1,55 @@
-"""Duplicates within one import (across all its files), by the provider's identity key."""
+"""In-import duplicates: the second and later rows with one identity key are skipped.
+
+Memory is the point: a million-row import keeps one entry per distinct key, the key and
+where it was first seen, with the source name shared rather than copied per row.
+"""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 from contactctl.model import Contact, RowResult, Status
 
+_SOURCE_BITS = 20  # up to a million input files in one import
+_SOURCE_MASK = (1 << _SOURCE_BITS) - 1
+
 
 class Deduper:
-    """Remembers the first row of each key; later rows with the same key are skipped.
-
-    Memory grows with the keys only: each entry is the key and (source, row), with the source
-    string shared, so a million rows cost tens of megabytes, not the rows themselves.
-    """
+    """Remembers each identity key's first row across every file of one import."""
 
     def __init__(self, key: Callable[[Contact], str | None]) -> None:
         self._key = key
-        self._first: dict[str, tuple[str, int]] = {}
+        # key → the first row and its source's index packed in one int: no tuple per key,
+        # and each source name stored once however many rows it has.
+        self._first: dict[str, int] = {}
+        self._sources: list[str] = []
+        self._source_index: dict[str, int] = {}
 
     def check(self, contact: Contact) -> RowResult | None:
+        """None the first time a key is seen (or when the contact has none), else the
+        skipped result that names the first row."""
         key = self._key(contact)
         if key is None:
             return None
         first = self._first.get(key)
         if first is None:
-            self._first[sys.intern(key)] = (sys.intern(contact.source), contact.row)
+            self._first[key] = contact.row << _SOURCE_BITS | self._source_id(contact.source)
             return None
-        reason = f"duplicate of {first[0]} row {first[1]}"
-        return RowResult.for_contact(contact, Status.SKIPPED, reason)
+        source, row = self._sources[first & _SOURCE_MASK], first >> _SOURCE_BITS
+        return RowResult.for_contact(contact, Status.SKIPPED, f"duplicate of {source} row {row}")
+
+    def _source_id(self, source: str) -> int:
+        index = self._source_index.get(source)
+        if index is None:
+            if len(self._sources) > _SOURCE_MASK:
+                raise OverflowError("more input files than one import can tell apart")
+            index = self._source_index[source] = len(self._sources)
+            self._sources.append(source)
+        return index
+
+    def __len__(self) -> int:
+        """How many distinct keys have been seen."""
+        return len(self._first)
 
     @staticmethod
     def default_key(contact: Contact) -> str | None:

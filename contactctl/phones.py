@@ -26,7 +26,6 @@ from phonenumbers import (
     COUNTRY_CODE_TO_REGION_CODE,
     NumberParseException,
     PhoneMetadata,
-    PhoneNumberType,
     ValidationResult,
 )
 
@@ -180,7 +179,7 @@ def _via_phonenumbers(text: str, region: str | None, shown: str, notes: list[str
             raise PhoneProblem(f"not a phone number: {shown!r}") from None
         raise PhoneProblem(f"invalid phone number {shown!r}: {detail}") from None
     nsn = phonenumbers.national_significant_number(number)
-    kind = classify(number.country_code, nsn)
+    kind = classify(number.country_code or 0, nsn)
     if kind is None:
         reason = _IMPOSSIBLE.get(phonenumbers.is_possible_number_with_reason(number))
         raise PhoneProblem(f"invalid phone number {shown!r}: {reason or 'not a valid number'}")

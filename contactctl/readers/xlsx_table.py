@@ -27,16 +27,17 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 def open_xlsx(data: ByteInput, options: ReadOptions) -> Table:
     stream = _workbook_stream(data)
-    rows = _sheet_rows(stream, data.source, options.sheet)
+    name, sheet_rows = _sheet_rows(stream, data.source, options.sheet)
+    rows = _translated(sheet_rows, data.source)
     number = 0
-    for values in _translated(rows, data.source):
+    for values in rows:
         number += 1
         cells = [cell_text(value) for value in values]
         if any(cells):
             header = header_row(cells)
-            records = _records(_translated(rows, data.source), data.source, header.names, number)
+            records = _records(rows, data.source, header.names, number)
             return Table(data.source, header.names, records, header.notes)
-    raise InputError(f"{data.source}: the sheet is empty.", "Pick another one with --sheet.")
+    raise InputError(f"{data.source}: sheet {name!r} is empty.", "Pick another with --sheet.")
 
 
 def cell_text(value: Any) -> str:
@@ -69,7 +70,10 @@ def _workbook_stream(data: ByteInput) -> BinaryIO:
     return stream
 
 
-def _sheet_rows(stream: BinaryIO, source: str, sheet: str | None) -> Iterator[list[Any]]:
+def _sheet_rows(
+    stream: BinaryIO, source: str, sheet: str | None
+) -> tuple[str, Iterator[list[Any]]]:
+    """The chosen sheet's name and its rows, from row 1 (calamine includes leading blanks)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -81,8 +85,8 @@ def _sheet_rows(stream: BinaryIO, source: str, sheet: str | None) -> Iterator[li
             )
         if not names:
             raise InputError(f"{source} has no sheets.")
-        chosen = book.get_sheet_by_name(sheet if sheet is not None else names[0])
-        return iter(chosen.iter_rows())
+        name = sheet if sheet is not None else names[0]
+        return name, iter(book.get_sheet_by_name(name).iter_rows())
     except InputError:
         raise
     except Exception as exc:  # calamine raises assorted types for broken workbooks

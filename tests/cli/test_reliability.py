@@ -1,0 +1,103 @@
+"""Nothing lost, nothing twice: a killed run, a busy journal, a vendor that goes away."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from contactctl.journal import Journal
+from tests.cli.helpers import run_cli, write_config, write_csv
+from tests.conftest import SandboxFactory
+
+ROWS = 300
+
+
+def _many(tmp_path: Path) -> Path:
+    phones = "".join(f"+336124{n:05d},Name{n}\n" for n in range(ROWS))
+    return write_csv(tmp_path / "many.csv", "Mobile,First Name\n" + phones)
+
+
+def test_sigkill_mid_run_then_rerun_delivers_each_contact_once(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    source = _many(tmp_path)
+    journal = tmp_path / "j.sqlite3"
+    with sandbox("octopush") as (emulator, base_url):
+        emulator.faults.latency_s = 0.1
+        config = write_config(tmp_path / "c.yaml", "octopush", base_url, batch_size=10, rate=50)
+        args = [sys.executable, "-m", "contactctl", "import", str(source), "-p", "octopush",
+                "-c", str(config), "--journal", str(journal), "--output", "quiet"]
+        process = subprocess.Popen(
+            [*args, "--report", str(tmp_path / "killed.json")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        for _ in range(400):
+            if len(emulator.requests) >= 5:
+                break
+            subprocess.run(["sleep", "0.05"], check=True)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+        landed_before = len(emulator.stored())
+        emulator.faults.latency_s = 0.0
+        rerun = run_cli(*args[3:], "--report", tmp_path / "rerun.json")
+        stored = [c["phone_number"] for c in emulator.stored()]
+    report = json.loads((tmp_path / "rerun.json").read_text())
+    assert process.returncode == -signal.SIGKILL
+    assert not (tmp_path / "killed.json").exists()  # no half-written report either
+    assert 0 < landed_before < ROWS
+    assert rerun.exit_code == 0, rerun.stderr
+    assert len(stored) == len(set(stored)) == ROWS  # every contact, each once
+    summary = report["summary"]
+    assert summary["total"] == ROWS
+    # What the killed run had confirmed is skipped; the rest is written now.
+    assert summary["skipped"] == report["journal_saved"] > 0
+    assert summary["added"] + summary["updated"] + summary["skipped"] == ROWS
+
+
+def test_a_second_run_on_the_same_account_is_refused_while_the_first_holds_the_journal(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+    from contactctl.setup import build_provider
+    from contactctl.config import parse_config_text
+    from contactctl.providers.base import RunOptions
+
+    source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n")
+    journal_path = tmp_path / "j.sqlite3"
+    with sandbox("octopush") as (emulator, base_url):
+        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
+        provider = build_provider(
+            "octopush", parse_config_text(config.read_text(), config), RunOptions()
+        )
+        assert SANDBOX_CREDENTIALS["octopush"]["api_login"] in provider.account_fingerprint()
+        with Journal(journal_path, "octopush", provider.account_fingerprint()):
+            run = run_cli("import", source, "-p", "octopush", "-c", config,
+                          "--journal", journal_path)
+        stored = emulator.stored()
+    assert run.exit_code == 2
+    assert "Another contactctl run is importing" in run.stderr
+    assert stored == []
+
+
+def test_vendor_going_away_mid_run_aborts_and_the_rest_resumes(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    source = _many(tmp_path)
+    with sandbox("octopush") as (emulator, base_url):
+        config = write_config(tmp_path / "c.yaml", "octopush", base_url, batch_size=50,
+                              max_retries=1)
+        args = ("import", source, "-p", "octopush", "-c", config, "--journal", tmp_path / "j",
+                "--output", "json")
+        emulator.faults.drop_next(1000, after_commit=False, path="/v1/public/contact/create")
+        first = run_cli(*args)
+        emulator.faults.clear()
+        second = run_cli(*args)
+        stored = len(emulator.stored())
+    assert first.exit_code == 3
+    assert first.json()["summary"]["failed"] == ROWS
+    assert second.exit_code == 0, second.stderr
+    assert stored == ROWS
