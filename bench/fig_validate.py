@@ -140,18 +140,31 @@ def _agreement(
     misses: Counter[str] = Counter()
     with truth_path.open(encoding="utf-8", newline="") as handle:
         for truth in csv.DictReader(handle):
-            got = report.get(int(truth["row"]), {})
-            status, reason = got.get("status", ""), got.get("reason") or ""
-            if truth["duplicate_of"]:
-                name, ok = "duplicates", status == "skipped" and "duplicate" in reason
-            elif truth["e164"]:
-                name, ok = "valid numbers found", got.get("phone") == truth["e164"]
-            elif truth["kind"] in ("invalid", "precision_lost"):
-                name, ok = "invalid failed", status == "failed"
-            else:
+            judged = _judge(truth, report)
+            if judged is None:
                 continue
+            name, ok = judged
             scores[name][0] += ok
             scores[name][1] += 1
             if not ok:
                 misses[f"{name}: {truth['kind']}"] += 1
     return {name: (hit, total) for name, (hit, total) in scores.items()}, misses
+
+
+def _judge(truth: dict[str, str], report: dict[int, dict[str, str]]) -> tuple[str, bool] | None:
+    """(class, agrees) for one row, or None where the truth says nothing about it: a row
+    failed for its e-mail (the phone is not reported), or a duplicate of a row that failed
+    (so it rightly is no duplicate)."""
+    got = report.get(int(truth["row"]), {})
+    status, reason = got.get("status", ""), got.get("reason") or ""
+    if status == "failed" and "e-mail" in reason:
+        return None
+    if truth["duplicate_of"]:
+        if report.get(int(truth["duplicate_of"]), {}).get("status") == "failed":
+            return None
+        return "duplicates", status == "skipped" and "duplicate" in reason
+    if truth["e164"]:
+        return "valid numbers found", got.get("phone") == truth["e164"]
+    if truth["kind"] in ("invalid", "precision_lost"):
+        return "invalid failed", status == "failed"
+    return None

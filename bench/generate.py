@@ -109,7 +109,9 @@ class ContactMaker:
         # the bare digits mean something else, and the truth must be unambiguous.
         country = self._country(number.stem.region, required=False, foreign=False)
         digits = number.e164[1:]
-        if kind == "float":
+        # E-notation cannot tell a trailing zero from a lost digit: such a number is written
+        # in the float form instead, so the truth stays unambiguous.
+        if kind == "float" or (kind == "sci" and digits.endswith("0")):
             return f"{digits}.0", country, number.e164
         if kind == "sci":
             return _scientific(digits, len(digits)), country, number.e164
@@ -153,7 +155,10 @@ class ContactMaker:
         if roll < 0.4:
             return f"+{nsn[:5]}"  # too short
         if roll < 0.7:
-            return f"+{nsn}{self._rng.randrange(100, 1000)}"  # too long
+            longer = f"+{nsn}{self._rng.randrange(100, 1000)}"
+            # Some plans (Germany's) take longer numbers: only a really invalid one will do.
+            if not phonenumbers.is_valid_number(phonenumbers.parse(longer)):
+                return longer
         return self._rng.choice(GARBAGE)
 
     def _remember(self, row: int, number: Number) -> None:

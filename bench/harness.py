@@ -22,7 +22,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from child import ChildFailed
 from context import BENCH_DIR, FULL_SIZES, Context, Sizes, find_contactctl
 from results import Figure, Verdict, print_details, print_table, write_files
 
@@ -93,7 +92,7 @@ def run_step(ctx: Context, key: str) -> list[Figure]:
     title, step = STEPS[key]
     try:
         return step(ctx)
-    except (ChildFailed, RuntimeError, OSError, ValueError, KeyError, ImportError) as exc:
+    except Exception as exc:  # one broken figure must not hide the others
         traceback.print_exc(file=sys.stderr)
         return [Figure(key, title, "-", "-", Verdict.ERROR, note=f"{type(exc).__name__}: {exc}")]
 

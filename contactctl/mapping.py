@@ -164,20 +164,17 @@ class ColumnMap:
 
     def apply(self, raw: RawRow) -> MappedRow:
         """The row's non-blank cells, by field and attribute name."""
-        cells = raw.cells
+        get = raw.cells.get
         fields: dict[str, Cell] = {}
         for header, fld in self._field_columns:
-            value = cells.get(header)
-            if not value:
-                continue
-            if isinstance(value, str):
-                if not value.isspace():
-                    fields[fld] = value
-            elif any(item.strip() for item in value):
+            value = get(header)
+            if value and (not value.isspace() if isinstance(value, str) else _any_text(value)):
                 fields[fld] = value
+        if not self._attribute_columns:
+            return MappedRow(fields, {})
         attributes: dict[str, str] = {}
         for header, name in self._attribute_columns:
-            value = cells.get(header)
+            value = get(header)
             text = (
                 "; ".join(v.strip() for v in value if v.strip())
                 if isinstance(value, list)
@@ -186,6 +183,10 @@ class ColumnMap:
             if text and not text.isspace():
                 attributes[name] = text
         return MappedRow(fields, attributes)
+
+
+def _any_text(values: list[str]) -> bool:
+    return any(value and not value.isspace() for value in values)
 
 
 def _find(source: str, headers: Sequence[str], wanted: str) -> str:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import (
@@ -55,8 +55,9 @@ _IMPOSSIBLE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Phone:
+class Phone(NamedTuple):
+    """A valid number (a named tuple: one is made per row, and a tuple is cheaper)."""
+
     e164: str
     type: PhoneType
     notes: tuple[str, ...] = ()
@@ -68,6 +69,11 @@ class PhoneProblem(ValueError):
 
 def normalize_phone(cell: str, region: str | None) -> Phone:
     """The number a cell means, in E.164, read in `region` when written nationally."""
+    if cell[:1] == "+" and cell.isascii() and (digits := cell[1:]).isdigit():
+        # Already E.164, as most cells of a clean export are: no repair, no phonenumbers.
+        split = split_international(digits)
+        if split is not None and (kind := classify(*split)) is not None:
+            return Phone(cell, kind)
     shown = cell.strip()
     notes: list[str] = []
     text = _undo_damage(shown, notes)
@@ -131,7 +137,9 @@ def _from_scientific(match: re.Match[str], shown: str, notes: list[str]) -> str:
 
 
 def _international(text: str, shown: str, notes: list[str]) -> Phone:
-    digits = text[1:].translate(_SEPARATORS)
+    digits = text[1:].replace(" ", "")
+    if not digits.isdigit():
+        digits = digits.translate(_SEPARATORS)
     if digits.isascii() and digits.isdigit():
         split = split_international(digits)
         if split is not None:
@@ -142,20 +150,46 @@ def _international(text: str, shown: str, notes: list[str]) -> Phone:
 
 
 def _national(text: str, shown: str, region: str | None, notes: list[str]) -> Phone:
-    problem = PhoneProblem(
-        f"no country for {shown!r}: add a country column, --region or default_region"
-    )
-    if region is not None:
+    rules = _region(region) if region is not None else None
+    # Bare digits may be a cell a spreadsheet stored as a number, losing a leading "+".
+    bare = text.isascii() and text.isdigit()
+    if bare and rules is not None and text.startswith(rules.code_digits):
+        # Digits that start with the row's own calling code are an international number
+        # far more often than a national one whose area code happens to start that way
+        # (German "4915123456789" is +49 151..., not a 13-digit number in area 049).
+        recovered = _missing_plus(text, notes)
+        if recovered is not None:
+            return recovered
+        bare = False  # tried
+    if rules is None:
+        problem = PhoneProblem(
+            f"no country for {shown!r}: add a country column, --region or default_region"
+        )
+    else:
+        fast = _fast_national(text, rules, notes)
+        if fast is not None:
+            return fast
         try:
-            return _via_phonenumbers(text, region, shown, notes)
+            return _via_phonenumbers(text, rules.region, shown, notes)
         except PhoneProblem as national_problem:
             problem = national_problem
-    # A cell stored as a number lost its "+": read bare digits as international when the
-    # region cannot make sense of them (the note says so).
-    recovered = _missing_plus(text, notes) if text.isascii() and text.isdigit() else None
+    # Not a number here, or no region to read it in: the "+" may be what is missing.
+    recovered = _missing_plus(text, notes) if bare else None
     if recovered is None:
         raise problem
     return recovered
+
+
+def _fast_national(text: str, rules: _Region, notes: list[str]) -> Phone | None:
+    """phonenumbers' reading of a plainly written national number, without its parser."""
+    digits = text if text.isdigit() else text.replace(" ", "")
+    if not digits.isdigit():
+        digits = digits.translate(_SEPARATORS)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    nsn = rules.national_number(digits)
+    kind = classify(rules.country_code, nsn) if nsn is not None else None
+    return Phone(f"+{rules.code_digits}{nsn}", kind, tuple(notes)) if kind is not None else None
 
 
 def _missing_plus(digits: str, notes: list[str]) -> Phone | None:
@@ -188,7 +222,8 @@ def _via_phonenumbers(text: str, region: str | None, shown: str, notes: list[str
 
 # --- validity and type, as phonenumbers decides them, from metadata compiled once ---
 
-_SPECIAL_TYPES = (  # phonenumbers' order: the first that matches is the number's type
+# phonenumbers' order of number types: the first whose pattern matches is the number's type.
+_TYPE_ORDER = (
     ("premium_rate", PhoneType.PREMIUM_RATE),
     ("toll_free", PhoneType.TOLL_FREE),
     ("shared_cost", PhoneType.SHARED_COST),
@@ -198,83 +233,125 @@ _SPECIAL_TYPES = (  # phonenumbers' order: the first that matches is the number'
     ("uan", PhoneType.UAN),
     ("voicemail", PhoneType.VOICEMAIL),
 )
-# (possible lengths, empty for any; the pattern) — None where the metadata has no such numbers.
-_Desc = tuple[frozenset[int], re.Pattern[str]]
+_KINDS = {kind.name: kind for kind in PhoneType}
+_CALLING_CODES = {str(code): code for code in COUNTRY_CODE_TO_REGION_CODE}
+_NO_MATCH = re.compile(r"(?!)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Rules:
-    """One region's number patterns."""
+class _Region:
+    """One region's numbering rules, compiled once.
 
-    general: _Desc | None
-    special: tuple[tuple[PhoneType, _Desc], ...]
-    fixed_line: _Desc | None
-    mobile: _Desc | None
-    same_mobile_and_fixed_line: bool
-    leading_digits: re.Pattern[str] | None
-    national_prefix: re.Pattern[str] | None
+    `type_of` answers with one regular expression per number length: the general pattern
+    as a look-ahead, then every type's pattern as a named alternative in phonenumbers'
+    order, so the first alternative that matches the whole number names its type.
+    """
+
+    def __init__(self, region: str, metadata: PhoneMetadata) -> None:
+        self.region = region
+        self.metadata = metadata
+        self.country_code: int = metadata.country_code or 0
+        general = metadata.general_desc
+        self.general = re.compile(getattr(general, "national_number_pattern", None) or "(?!)")
+        self.lengths = tuple(sorted(getattr(general, "possible_length", None) or ()))
+        self.local_only = frozenset(getattr(general, "possible_length_local_only", None) or ())
+        digits = metadata.leading_digits
+        self.leading_digits = re.compile(digits) if digits else None
+        prefix = metadata.national_prefix_for_parsing or ""
+        # Most national prefixes are plain digits ("0", "1", "8"): startswith says what the
+        # regular expression would, in a fraction of the time.
+        self.prefix_digits = prefix if prefix.isdigit() else None
+        self.national_prefix = re.compile(prefix) if prefix and not prefix.isdigit() else None
+        self.transforms = bool(metadata.national_prefix_transform_rule)
+        self.idd = re.compile(metadata.international_prefix or "(?!)")
+        self.code_digits = str(self.country_code)
+        self._by_length: dict[int, re.Pattern[str]] = {}
 
     def type_of(self, nsn: str) -> PhoneType | None:
-        """phonenumbers' number type for this region, None where it says UNKNOWN."""
-        if not _matches(self.general, nsn):
+        """phonenumbers' type of a national significant number, None for UNKNOWN."""
+        pattern = self._by_length.get(len(nsn))
+        if pattern is None:
+            pattern = self._by_length[len(nsn)] = self._combined(len(nsn))
+        match = pattern.fullmatch(nsn)
+        return _KINDS[match.lastgroup] if match and match.lastgroup else None
+
+    def _combined(self, length: int) -> re.Pattern[str]:
+        if self.lengths and length not in self.lengths:
+            return _NO_MATCH
+        meta = self.metadata
+        choices = [
+            (kind.name, p) for name, kind in _TYPE_ORDER if (p := _pattern(meta, name, length))
+        ]
+        fixed, mobile = _pattern(meta, "fixed_line", length), _pattern(meta, "mobile", length)
+        if fixed and meta.same_mobile_and_fixed_line_pattern:
+            choices.append((PhoneType.FIXED_LINE_OR_MOBILE.name, fixed))
+        elif fixed:
+            if mobile:
+                both = f"(?=(?:{mobile})\\Z)(?:{fixed})"
+                choices.append((PhoneType.FIXED_LINE_OR_MOBILE.name, both))
+            choices.append((PhoneType.FIXED_LINE.name, fixed))
+        if mobile and not meta.same_mobile_and_fixed_line_pattern:
+            choices.append((PhoneType.MOBILE.name, mobile))
+        if not choices:
+            return _NO_MATCH
+        alternatives = "|".join(f"(?P<{name}>{pattern})" for name, pattern in choices)
+        return re.compile(f"(?=(?:{self.general.pattern})\\Z)(?:{alternatives})")
+
+    def prefix_length(self, digits: str) -> int:
+        """How many leading digits phonenumbers would read as the national prefix; -1 when
+        it would rewrite the number instead (a transform rule with a captured group)."""
+        if self.prefix_digits is not None:
+            return len(self.prefix_digits) if digits.startswith(self.prefix_digits) else 0
+        hit = self.national_prefix.match(digits) if self.national_prefix is not None else None
+        if hit is None:
+            return 0
+        if self.transforms and any(group is not None for group in hit.groups()):
+            return -1
+        return hit.end()
+
+    def national_number(self, digits: str) -> str | None:
+        """The national significant number phonenumbers.parse reads from national digits,
+        or None where its answer needs more than this (an international prefix, the
+        region's calling code at the start, a prefix transform rule)."""
+        if digits.startswith(self.code_digits) or self.idd.match(digits):
             return None
-        for kind, desc in self.special:
-            if _matches(desc, nsn):
-                return kind
-        if _matches(self.fixed_line, nsn):
-            if self.same_mobile_and_fixed_line or _matches(self.mobile, nsn):
-                return PhoneType.FIXED_LINE_OR_MOBILE
-            return PhoneType.FIXED_LINE
-        if not self.same_mobile_and_fixed_line and _matches(self.mobile, nsn):
-            return PhoneType.MOBILE
+        end = self.prefix_length(digits)
+        if end <= 0:
+            return digits if end == 0 else None
+        stripped = digits[end:]
+        if self.general.fullmatch(digits) and not self.general.fullmatch(stripped):
+            return digits
+        return stripped if self._length_allows_stripping(len(stripped)) else digits
+
+    def _length_allows_stripping(self, length: int) -> bool:
+        # phonenumbers keeps the prefix when the rest is too short or an odd length.
+        if length in self.local_only or not self.lengths:
+            return False
+        return length in self.lengths or length > self.lengths[-1]
+
+
+def _pattern(metadata: PhoneMetadata, name: str, length: int) -> str | None:
+    """A number type's pattern when numbers of `length` digits can be of that type."""
+    desc = getattr(metadata, name)
+    if desc is None or not desc.national_number_pattern:
         return None
-
-
-def _matches(desc: _Desc | None, nsn: str) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    return (not lengths or len(nsn) in lengths) and pattern.fullmatch(nsn) is not None
-
-
-def _desc(number_desc: object) -> _Desc | None:
-    pattern = getattr(number_desc, "national_number_pattern", None)
-    if not pattern:
-        return None
-    lengths = getattr(number_desc, "possible_length", ()) or ()
-    return frozenset(lengths), re.compile(pattern)
-
-
-def _compile(metadata: PhoneMetadata) -> _Rules:
-    special = tuple(
-        (kind, desc)
-        for name, kind in _SPECIAL_TYPES
-        if (desc := _desc(getattr(metadata, name))) is not None
-    )
-    prefix = metadata.national_prefix_for_parsing
-    return _Rules(
-        general=_desc(metadata.general_desc),
-        special=special,
-        fixed_line=_desc(metadata.fixed_line),
-        mobile=_desc(metadata.mobile),
-        same_mobile_and_fixed_line=bool(metadata.same_mobile_and_fixed_line_pattern),
-        leading_digits=re.compile(metadata.leading_digits) if metadata.leading_digits else None,
-        national_prefix=re.compile(prefix) if prefix else None,
-    )
+    lengths = desc.possible_length or ()
+    return desc.national_number_pattern if not lengths or length in lengths else None
 
 
 @functools.cache
-def _rules_for(country_code: int) -> tuple[_Rules, ...]:
+def _region(region: str) -> _Region | None:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    return _Region(region, metadata) if metadata is not None else None
+
+
+@functools.cache
+def _regions_for(country_code: int) -> tuple[_Region, ...]:
     """The regions sharing a calling code, main region first (as phonenumbers orders them)."""
-    rules: list[_Rules] = []
-    for region in COUNTRY_CODE_TO_REGION_CODE.get(country_code, ()):
-        if region == "001":
-            metadata = PhoneMetadata.metadata_for_nongeo_region(country_code)
-        else:
-            metadata = PhoneMetadata.metadata_for_region(region)
-        if metadata is not None:
-            rules.append(_compile(metadata))
-    return tuple(rules)
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    if regions == ("001",):
+        metadata = PhoneMetadata.metadata_for_nongeo_region(country_code)
+        return (_Region("001", metadata),) if metadata is not None else ()
+    return tuple(rules for region in regions if (rules := _region(region)) is not None)
 
 
 def split_international(digits: str) -> tuple[int, str] | None:
@@ -283,16 +360,12 @@ def split_international(digits: str) -> tuple[int, str] | None:
     None when no calling code matches or when the main region's national prefix could be
     read at the start of the rest: phonenumbers may strip it, so it gets to decide.
     """
-    if digits.startswith("0"):
-        return None  # phonenumbers: no calling code starts with 0
     for size in (1, 2, 3):
-        code = int(digits[:size]) if len(digits) > size else 0
-        rules = _rules_for(code) if code in COUNTRY_CODE_TO_REGION_CODE else ()
-        if rules:
+        code = _CALLING_CODES.get(digits[:size])
+        if code is not None:
             nsn = digits[size:]
-            prefix = rules[0].national_prefix
-            hit = prefix.match(nsn) if prefix is not None else None
-            if hit is not None and (hit.end() > 0 or any(g is not None for g in hit.groups())):
+            regions = _regions_for(code)
+            if not nsn or not regions or regions[0].prefix_length(nsn) != 0:
                 return None
             return code, nsn
     return None
@@ -300,14 +373,14 @@ def split_international(digits: str) -> tuple[int, str] | None:
 
 def classify(country_code: int, nsn: str) -> PhoneType | None:
     """The number's type when phonenumbers' is_valid_number would accept it, else None."""
-    candidates = _rules_for(country_code)
-    if len(candidates) > 1:
-        # Several regions share the code: the one phonenumbers attributes the number to.
-        for rules in candidates:
-            if rules.leading_digits is not None:
-                if rules.leading_digits.match(nsn):
-                    return rules.type_of(nsn)
-            elif (kind := rules.type_of(nsn)) is not None:
-                return kind
-        return None
-    return candidates[0].type_of(nsn) if candidates else None
+    candidates = _regions_for(country_code)
+    if len(candidates) == 1:
+        return candidates[0].type_of(nsn)
+    # Several regions share the code: the one phonenumbers attributes the number to decides.
+    for region in candidates:
+        if region.leading_digits is not None:
+            if region.leading_digits.match(nsn):
+                return region.type_of(nsn)
+        elif (kind := region.type_of(nsn)) is not None:
+            return kind
+    return None

@@ -9,7 +9,8 @@ One contact per request, `Authorization: Bearer <token>`. Callbell does not say 
   all under `--on-duplicate skip` → skipped.
 
 So each contact costs two requests: at the default 250 requests/s (documented ceiling 300,
-then 429) that is about 125 contacts/s, which needs ~32 requests in flight at 50 ms latency.
+then 429) that is about 125 contacts/s. Reaching that pace takes at least 13 requests in
+flight at 50 ms latency, hence a default concurrency of 32.
 
 Quirks (VENDORS.md section 3):
 - `identifier` is E.164 digits without "+", as in every request example (the format is not

@@ -163,11 +163,7 @@ class Pabbly(Provider[PabblySettings]):
         if mobile in answer.created:
             return RowResult.for_contact(contact, Status.ADDED)
         if answer.unnamed_failures:
-            reason = (
-                f"not confirmed: Pabbly Chatflow reported {answer.unnamed_failures} "
-                "failure(s) without naming the numbers"
-            )
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+            return RowResult.for_contact(contact, Status.FAILED, _unnamed_failures_reason(answer))
         if answer.after_uncertain:
             reason = (
                 "at Pabbly Chatflow; an earlier attempt may have created it, "
@@ -178,18 +174,34 @@ class Pabbly(Provider[PabblySettings]):
         return RowResult.for_contact(contact, Status.SKIPPED, reason)
 
     def _overwritten(self, contact: Contact, answer: _Answer, existing: Existing) -> RowResult:
-        # Pabbly may list an overwritten contact under createdContacts or under neither list;
-        # with no failure named for it, only a count of unnamed failures can cast doubt.
-        if _mobile(contact) not in answer.created and answer.unnamed_failures:
-            reason = (
-                f"not confirmed: Pabbly Chatflow reported {answer.unnamed_failures} "
-                "failure(s) without naming the numbers"
-            )
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+        if _mobile(contact) not in answer.created:
+            doubt = _doubt_when_unlisted(answer, existing)
+            if doubt:
+                return RowResult.for_contact(contact, Status.FAILED, doubt)
         if existing is None:
             reason = "written; Pabbly's look-up could not tell whether the contact existed"
             return RowResult.for_contact(contact, Status.UPSERTED, reason)
         return RowResult.for_contact(contact, Status.UPDATED if existing else Status.ADDED)
+
+
+def _doubt_when_unlisted(answer: _Answer, existing: Existing) -> str | None:
+    """Why a row that createdContacts does not list cannot be called written (None: it can).
+
+    Pabbly may list an overwritten contact under createdContacts or under neither list, but
+    a new one it must list, unless this was a resend and our first attempt created it.
+    """
+    if answer.unnamed_failures:
+        return _unnamed_failures_reason(answer)
+    if existing is False and not answer.after_uncertain:
+        return "not confirmed: Pabbly Chatflow's answer does not list this new contact"
+    return None
+
+
+def _unnamed_failures_reason(answer: _Answer) -> str:
+    return (
+        f"not confirmed: Pabbly Chatflow reported {answer.unnamed_failures} "
+        "failure(s) without naming the numbers"
+    )
 
 
 def _mobile(contact: Contact) -> str:
@@ -223,14 +235,15 @@ def _read_answer(body: Any, after_uncertain: bool) -> _Answer:
     failed = data.get("failedContacts")
     created_list = created if isinstance(created, list) else []
     failed_list = failed if isinstance(failed, list) else []
-    failures = dict(_failure(entry) for entry in failed_list if _failure(entry)[0])
+    named = [_failure(entry) for entry in failed_list]
+    failures = {mobile: reason for mobile, reason in named if mobile}
     count = data.get("failedCount")
-    named = len(failed_list)
-    unnamed = max(count - named, 0) if isinstance(count, int) else 0
+    beyond_list = max(count - len(failed_list), 0) if isinstance(count, int) else 0
     return _Answer(
         created=frozenset(_entry_mobile(e) for e in created_list) - {""},
         failed=failures,
-        unnamed_failures=unnamed + (named - len(failures)),
+        # Entries without a number count too: they may be any of the rows.
+        unnamed_failures=beyond_list + len(named) - len(failures),
         after_uncertain=after_uncertain,
     )
 

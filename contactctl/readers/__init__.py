@@ -1,104 +1,83 @@
-"""Readers: a contact file → a Table of RawRows, streamed, each with its source and row.
+"""Readers: a contact file → a Table of RawRows, streamed, each with its source and row number.
 
-`open_table(path, options)` picks the reader by `options.fmt` or the file's extension. Every
-problem with the file as a whole becomes an InputError (exit 2) with one clear line; a
-problem with one record becomes that RawRow's `problem`, so only that row fails.
+`open_table(path, options)` picks the reader by `options.fmt` or the file's extension. A
+problem with the file as a whole is an InputError (exit 2) with one line that says what to do;
+a problem with one record is that RawRow's `problem`, so only that row fails. Third-party
+errors (decoding, csv, json, zip, calamine, vobject) are translated here, also while the rows
+are being read, never let through.
 """
 
 from __future__ import annotations
 
-import io
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from contactctl.errors import InputError
-from contactctl.model import InputFormat, RawRow
+from contactctl.model import InputFormat
+from contactctl.readers.base import ReadOptions, Table
+from contactctl.readers.csv_table import open_delimited
+from contactctl.readers.json_table import open_json
+from contactctl.readers.jsonl_table import open_jsonl
+from contactctl.readers.source import STDIN_PATH, ByteInput, open_bytes
+from contactctl.readers.vcard_table import open_vcard
+from contactctl.readers.xlsx_table import open_xlsx
 
-EXTENSIONS = {
+__all__ = ["EXTENSIONS", "ReadOptions", "Table", "detect_format", "open_table"]
+
+EXTENSIONS: dict[str, InputFormat] = {
     ".csv": InputFormat.CSV,
-    ".txt": InputFormat.CSV,
+    ".txt": InputFormat.CSV,  # delimiter sniffed, so tab-separated .txt exports work too
     ".tsv": InputFormat.TSV,
     ".tab": InputFormat.TSV,
     ".json": InputFormat.JSON,
     ".jsonl": InputFormat.JSONL,
     ".ndjson": InputFormat.JSONL,
     ".xlsx": InputFormat.XLSX,
+    ".xlsm": InputFormat.XLSX,
     ".vcf": InputFormat.VCF,
     ".vcard": InputFormat.VCF,
 }
-STDIN = "<stdin>"
+_FORMATS = "csv|tsv|json|jsonl|xlsx|vcf"
 
-
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
-    fmt: InputFormat | None = None
-    sheet: str | None = None
-    delimiter: str | None = None
-    encoding: str | None = None
-
-
-@dataclass
-class Table:
-    source: str
-    headers: list[str]
-    rows: Iterator[RawRow]
+Reader = Callable[[ByteInput, ReadOptions], Table]
+_READERS: dict[InputFormat, Reader] = {
+    InputFormat.CSV: partial(open_delimited, tab=False),
+    InputFormat.TSV: partial(open_delimited, tab=True),
+    InputFormat.JSON: open_json,
+    InputFormat.JSONL: open_jsonl,
+    InputFormat.XLSX: open_xlsx,
+    InputFormat.VCF: open_vcard,
+}
 
 
 def detect_format(path: str) -> InputFormat:
-    fmt = EXTENSIONS.get(Path(path).suffix.lower())
-    if fmt is None:
+    """The format a file's extension names."""
+    suffix = Path(path).suffix.lower()
+    fmt = EXTENSIONS.get(suffix)
+    if fmt is not None:
+        return fmt
+    if suffix in (".xls", ".ods", ".numbers"):
         raise InputError(
-            f"{path}: cannot tell the format from the extension.",
-            "Pass --input-format csv|tsv|json|jsonl|xlsx|vcf.",
+            f"{path}: {suffix} workbooks are not read.", "Save it as .xlsx or CSV and try again."
         )
-    return fmt
+    raise InputError(
+        f"{path}: cannot tell the format from the file name.", f"Pass --input-format {_FORMATS}."
+    )
 
 
 @contextmanager
 def open_table(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -> Iterator[Table]:
-    if path == "-":
-        if options.fmt is None:
-            raise InputError(
-                "Reading from standard input needs --input-format csv|tsv|json|jsonl|xlsx|vcf."
-            )
-        stream: BinaryIO = io.BytesIO((stdin or sys.stdin.buffer).read())
-        with _reader(stream, STDIN, options.fmt, options) as table:
-            yield table
-        return
-    fmt = options.fmt or detect_format(path)
-    file_path = Path(path)
-    if file_path.is_dir():
-        raise InputError(f"{path} is a folder, not a contact file.")
-    try:
-        handle = file_path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot open ({exc.strerror}).") from None
-    with handle, _reader(handle, path, fmt, options) as table:
-        yield table
+    """Open `path` ("-": standard input) and yield its Table; the file closes on exit.
 
-
-@contextmanager
-def _reader(
-    stream: BinaryIO, source: str, fmt: InputFormat, options: ReadOptions
-) -> Iterator[Table]:
-    from contactctl.readers import delimited, jsonfiles, vcard, xlsx
-
-    if fmt in (InputFormat.CSV, InputFormat.TSV):
-        delimiter = (
-            "\t" if fmt is InputFormat.TSV and options.delimiter is None else options.delimiter
-        )
-        yield delimited.read(stream, source, delimiter, options.encoding)
-    elif fmt is InputFormat.JSON:
-        yield jsonfiles.read_json(stream, source, options.encoding)
-    elif fmt is InputFormat.JSONL:
-        yield jsonfiles.read_jsonl(stream, source, options.encoding)
-    elif fmt is InputFormat.XLSX:
-        yield xlsx.read(stream, source, options.sheet)
-    else:
-        yield vcard.read(stream, source, options.encoding)
+    Headers are read now, so a wrong file fails before anything is sent; rows are read as
+    the caller iterates `table.rows`.
+    """
+    if path == STDIN_PATH and options.fmt is None:
+        raise InputError(f"Reading from standard input needs --input-format {_FORMATS}.")
+    with ExitStack() as stack:
+        data = open_bytes(path, stack, stdin)
+        fmt = options.fmt or detect_format(path)
+        yield _READERS[fmt](data, options)

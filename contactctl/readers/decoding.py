@@ -29,7 +29,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _BUFFER_BYTES = 64 * 1024
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class TextInput:
     """An input as text: `text` streams it (newline="" as csv wants); `sample` is its start."""
 

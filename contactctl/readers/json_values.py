@@ -28,9 +28,11 @@ def record_cells(record: dict[str, Any]) -> dict[str, Cell]:
         prefix, items = stack[-1]
         for key, value in items:
             name = f"{prefix}{key}"
-            if isinstance(value, dict) and value:
-                stack.append((f"{name}.", iter(value.items())))
-                break
+            if isinstance(value, dict):
+                if value:
+                    stack.append((f"{name}.", iter(value.items())))
+                    break
+                value = None  # an empty object is a blank cell
             cells[name] = cell(value)
         else:
             stack.pop()

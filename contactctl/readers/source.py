@@ -7,7 +7,6 @@ is read once here and served again from memory.
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from contextlib import ExitStack
@@ -21,7 +20,7 @@ STDIN_SOURCE = "<stdin>"
 HEAD_BYTES = 64 * 1024
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ByteInput:
     """An opened input: the first `HEAD_BYTES` (or fewer) bytes, and the stream after them."""
 
@@ -66,9 +65,11 @@ def open_bytes(path: str, stack: ExitStack, stdin: BinaryIO | None = None) -> By
 
 def _open_file(path: str) -> BinaryIO:
     if os.path.isdir(path):
-        raise InputError(f"{path} is a directory, not a contact file.", "Give the file's path.")
+        raise InputError(
+            f"{path} is a folder (a directory), not a contact file.", "Give the file's path."
+        )
     try:
-        return open(path, "rb")  # noqa: SIM115 - the caller's ExitStack closes it
+        return open(path, "rb")  # the caller's ExitStack closes it
     except FileNotFoundError:
         raise InputError(f"{path}: no such file.", "Check the path.") from None
     except PermissionError:
@@ -83,7 +84,7 @@ def _with_head(source: str, stream: BinaryIO) -> ByteInput:
     except OSError as exc:
         raise InputError(f"{source} cannot be read: {exc.strerror or exc}.") from exc
     if not head:
-        raise InputError(f"{source} is empty.", "Give a file with a header row and contacts.")
+        raise InputError(f"{source} is empty.")
     return ByteInput(source, head, stream)
 
 
@@ -98,8 +99,3 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
         parts.append(part)
         wanted -= len(part)
     return b"".join(parts)
-
-
-def as_stream(data: bytes) -> BinaryIO:
-    """Bytes as a rewindable stream, for libraries that want a file."""
-    return io.BytesIO(data)

@@ -29,9 +29,7 @@ def open_xlsx(data: ByteInput, options: ReadOptions) -> Table:
     stream = _workbook_stream(data)
     name, sheet_rows = _sheet_rows(stream, data.source, options.sheet)
     rows = _translated(sheet_rows, data.source)
-    number = 0
-    for values in rows:
-        number += 1
+    for number, values in enumerate(rows, start=1):
         cells = [cell_text(value) for value in values]
         if any(cells):
             header = header_row(cells)
@@ -57,12 +55,16 @@ def _workbook_stream(data: ByteInput) -> BinaryIO:
     import io
 
     if not data.head.startswith(_ZIP_MAGIC):
-        raise _unreadable(data.source, "it is not an .xlsx file (not a zip archive)")
+        raise InputError(
+            f"{data.source} is not a readable Excel workbook: "
+            "it is not an Excel .xlsx workbook at all (not a zip archive).",
+            "If it is CSV or an old .xls, save it as .xlsx or pass the right --input-format.",
+        )
     stream = data.rewound() or io.BytesIO(data.read_all(MAX_STDIN_BYTES, "a workbook"))
     try:
         with zipfile.ZipFile(stream) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # zipfile raises assorted types for a corrupt archive
         raise _unreadable(data.source, str(exc) or type(exc).__name__) from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise _unreadable(data.source, f"it unpacks to {unpacked >> 20} MB, refused as unsafe")

@@ -14,6 +14,7 @@ emulator's own choice where the vendor documents nothing.
 
 from __future__ import annotations
 
+from contactctl.sandbox.callbell import CallbellEmulator
 from contactctl.sandbox.core import (
     BadRequest,
     Headers,
@@ -25,12 +26,17 @@ from contactctl.sandbox.core import (
 from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
 from contactctl.sandbox.emulator import Emulator
 from contactctl.sandbox.faults import Faults
+from contactctl.sandbox.ivvy import IvvyEmulator
 from contactctl.sandbox.octopush import OctopushEmulator
+from contactctl.sandbox.pabbly import PabblyEmulator
 from contactctl.sandbox.server import SandboxServer
 from contactctl.sandbox.shoutout import ShoutoutEmulator
 
 EMULATORS: dict[str, type[Emulator]] = {
     OctopushEmulator.name: OctopushEmulator,
+    CallbellEmulator.name: CallbellEmulator,
+    PabblyEmulator.name: PabblyEmulator,
+    IvvyEmulator.name: IvvyEmulator,
     ShoutoutEmulator.name: ShoutoutEmulator,
 }
 
@@ -38,10 +44,13 @@ __all__ = [
     "EMULATORS",
     "SANDBOX_CREDENTIALS",
     "BadRequest",
+    "CallbellEmulator",
     "Emulator",
     "Faults",
     "Headers",
+    "IvvyEmulator",
     "OctopushEmulator",
+    "PabblyEmulator",
     "RecordedRequest",
     "Request",
     "Response",

@@ -20,6 +20,7 @@ T = TypeVar("T")
 # A vendor may answer 504 while its backend still commits the write: give it a moment before
 # asking, so the look-up does not miss a contact that is about to appear (doubled each time).
 SETTLE_S = 1.0
+MAX_SETTLE_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ async def create_once(
             return Created(await create())
         except UncertainDelivery as exc:
             what_happened = exc.message
-        await timing.sleep(settle_s * 2**attempt)
+        await timing.sleep(min(settle_s * 2**attempt, MAX_SETTLE_S))
         found = await find()
         if found is not None:
             return Created(found, confirmed_after=what_happened)

@@ -38,6 +38,15 @@ class Vendor:
     secret_key: str
 
 
+def _contacts_in(body: Any) -> int:
+    """Contacts one request carries: Octopush wraps them, array vendors send a list."""
+    if isinstance(body, dict) and isinstance(body.get("contacts"), list):
+        return len(body["contacts"])
+    if isinstance(body, list):
+        return len(body)
+    return 1
+
+
 def _digits_phone(key: str) -> Callable[[dict[str, Any]], str]:
     return lambda record: "+" + str(record[key]).lstrip("+")
 
@@ -46,17 +55,26 @@ VENDORS = [
     Vendor(
         "octopush",
         2,
-        lambda body: len(body["contacts"]) if isinstance(body, dict) else 0,
+        _contacts_in,
         lambda record: str(record["phone_number"]),
         "api_key",
     ),
     Vendor(
         "shoutout",
         2,
-        lambda body: len(body) if isinstance(body, list) else 0,
+        _contacts_in,
         _digits_phone("mobile_number"),
         "api_key",
     ),
+    Vendor("callbell", 1, _contacts_in, _digits_phone("phoneNumber"), "api_token"),
+    Vendor(
+        "pabbly",
+        2,
+        _contacts_in,
+        _digits_phone("mobile"),
+        "api_key",
+    ),
+    Vendor("ivvy", 1, _contacts_in, _digits_phone("phone"), "api_secret"),
 ]
 PROVIDERS = [pytest.param(v, id=v.name) for v in VENDORS if v.name in EMULATORS]
 

@@ -28,7 +28,9 @@ class IvvySigner(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
         target = request.url.raw_path.decode("ascii")
         request.headers.update(
-            signed_headers(self.key, self.secret, "POST", target, request.content, self.clock())
+            signed_headers(
+                self.key, self.secret, request.method, target, request.content, self.clock()
+            )
         )
         yield request
 

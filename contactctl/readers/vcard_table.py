@@ -1,0 +1,164 @@
+"""vCard (2.1, 3.0, 4.0) through vobject: one card is one row, numbered from 1.
+
+The file is split into cards here, line by line, and each card is parsed on its own, so a card
+vobject cannot read fails alone and a large address book is never held whole. Each card
+becomes the same headers, which the column mapping already knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+from typing import Any
+
+from contactctl.errors import InputError
+from contactctl.model import Cell, RawRow
+from contactctl.readers.base import ReadOptions, Table
+from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
+from contactctl.readers.source import ByteInput
+
+HEADERS = [
+    "Full Name",
+    "First Name",
+    "Last Name",
+    "Phone",
+    "Other Phones",
+    "Email",
+    "Tags",
+    "Organization",
+]
+_MOBILE_TYPES = frozenset({"cell", "mobile", "iphone"})
+
+
+def open_vcard(data: ByteInput, options: ReadOptions) -> Table:
+    text = open_text(data, options.encoding)
+    cards = _card_texts(text)
+    first = next(cards, None)
+    if first is None:
+        raise InputError(
+            f"{data.source} contains no vCard (no BEGIN:VCARD line).",
+            "Check that it is a .vcf file, or pass the right --input-format.",
+        )
+    rows = (
+        _card_row(data.source, number, card, closed)
+        for number, (card, closed) in enumerate(chain([first], cards), start=1)
+    )
+    return Table(data.source, list(HEADERS), rows)
+
+
+def _card_texts(text: TextInput) -> Iterator[tuple[str, bool]]:
+    """Each card's text, and whether an END:VCARD line closed it."""
+    lines: list[str] = []
+    line_count = 0
+    try:
+        for line in text.text:
+            line_count += 1
+            tag = line.strip().upper()
+            if tag == "BEGIN:VCARD":
+                if lines:  # the card before never ended
+                    yield "".join(lines), False
+                lines = [line]
+            elif lines:
+                lines.append(line)
+                if tag == "END:VCARD":
+                    yield "".join(lines), True
+                    lines = []
+    except UnicodeDecodeError as exc:
+        raise undecodable(text.source, text.encoding, exc, failed_line(line_count, exc)) from exc
+    if lines:
+        yield "".join(lines), False
+
+
+def _card_row(source: str, number: int, card_text: str, closed: bool) -> RawRow:
+    import vobject
+
+    if not closed:
+        return RawRow(source, number, {}, "unreadable vCard: no END:VCARD line")
+    try:
+        card = vobject.readOne(card_text, allowQP=True)
+        cells = card_cells(card)
+    except Exception as exc:  # vobject raises many unrelated types for a bad card
+        detail = str(exc).strip().splitlines()[0][:100] if str(exc).strip() else "bad syntax"
+        return RawRow(source, number, {}, f"unreadable vCard: {detail}")
+    return RawRow(source, number, cells)
+
+
+def card_cells(card: Any) -> dict[str, Cell]:
+    """A parsed card as cells under HEADERS."""
+    contents: dict[str, list[Any]] = card.contents
+    phones = [_phone_text(line.value) for line in _ranked(contents.get("tel", []), phone=True)]
+    phones = [phone for phone in phones if phone]
+    emails = [str(line.value).strip() for line in _ranked(contents.get("email", []))]
+    emails = [email for email in emails if email]
+    given, family = _name_parts(contents.get("n", []))
+    return {
+        "Full Name": _first_text(contents.get("fn", [])),
+        "First Name": given,
+        "Last Name": family,
+        "Phone": phones[0] if phones else "",
+        "Other Phones": "; ".join(phones[1:]),
+        "Email": emails[0] if emails else "",
+        "Tags": _categories(contents.get("categories", [])),
+        "Organization": _organization(contents.get("org", [])),
+    }
+
+
+def _ranked(lines: list[Any], *, phone: bool = False) -> list[Any]:
+    """Mobile numbers first (for phones), then preferred ones, then the rest in file order."""
+
+    def rank(line: Any) -> int:
+        types = _types(line)
+        if phone and types & _MOBILE_TYPES:
+            return 0
+        return 1 if "pref" in types or "PREF" in line.params else 2
+
+    return sorted(lines, key=rank)
+
+
+def _types(line: Any) -> set[str]:
+    # 3.0/4.0 write TYPE=cell,voice (or TYPE="cell,voice"); 2.1 writes bare ;CELL;VOICE.
+    values = [*line.params.get("TYPE", []), *getattr(line, "singletonparams", [])]
+    return {part.strip().strip('"').lower() for value in values for part in value.split(",")}
+
+
+def _phone_text(value: Any) -> str:
+    """A TEL value as text; a 4.0 URI (tel:+33-6-...;ext=12) loses its scheme, keeps the ext."""
+    text = str(value).strip()
+    if text[:4].lower() == "tel:":
+        number, _, extension = text[4:].partition(";ext=")
+        text = f"{number} ext. {extension}" if extension else number
+    return text
+
+
+def _name_parts(lines: list[Any]) -> tuple[str, str]:
+    if not lines:
+        return "", ""
+    name = lines[0].value
+    return _joined(getattr(name, "given", "")), _joined(getattr(name, "family", ""))
+
+
+def _first_text(lines: list[Any]) -> str:
+    return _joined(lines[0].value) if lines else ""
+
+
+def _categories(lines: list[Any]) -> list[str]:
+    tags: dict[str, None] = {}
+    for line in lines:
+        values = line.value if isinstance(line.value, list) else str(line.value).split(",")
+        tags.update((tag.strip(), None) for tag in values if tag.strip())
+    return list(tags)
+
+
+def _organization(lines: list[Any]) -> str:
+    if not lines:
+        return ""
+    value = lines[0].value
+    parts = value if isinstance(value, list) else [value]
+    return ", ".join(str(part).strip() for part in parts if str(part).strip())
+
+
+def _joined(value: Any) -> str:
+    """vobject gives a str, or a list where the field had several values."""
+    if isinstance(value, list):
+        return " ".join(str(part).strip() for part in value if str(part).strip())
+    return str(value).strip() if value is not None else ""
