@@ -1,11 +1,19 @@
 """Runs one child process and measures it: wall time, CPU time and peak RSS of that child alone.
 
-`os.wait4` returns the rusage of exactly the process it reaped, so figures never mix with the
-harness's own work (the sandbox emulators run in the harness process) or with other children.
+`os.wait4` returns the CPU time of exactly the process it reaped (and anything it reaped), so
+figures never mix with the harness's own work (the sandbox emulators run in the harness
+process) or with other children.
+
+Peak RSS needs care: Linux carries the high-water mark of the memory a process had before
+`exec` into the new program's `ru_maxrss`, so a child forked from a large harness would report
+the harness's size. The command therefore runs under GNU time (`/usr/bin/time`, a few MB),
+which forks it from its own small image and writes that child's peak RSS to a file. Without
+GNU time, the child's own `ru_maxrss` is used, and a figure may include the harness's size.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import statistics
 import subprocess
@@ -16,6 +24,7 @@ from dataclasses import dataclass
 from typing import IO
 
 OUTPUT_KEPT_CHARS = 4000
+GNU_TIME = "/usr/bin/time"
 
 
 @dataclass(frozen=True)
@@ -48,26 +57,52 @@ def run_child(
     env: Mapping[str, str] | None = None,
 ) -> ChildRun:
     """Run `argv` to completion; raise ChildFailed unless it exits with one of `ok_codes`."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".time") as rss_file,
+    ):
+        wrapper = [GNU_TIME, "-o", rss_file.name, "-f", "maxrss_kb=%M"] if has_gnu_time() else []
         started = time.perf_counter()
-        process = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
+        process = subprocess.Popen([*wrapper, *argv], stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall_s = time.perf_counter() - started
         exit_code = os.waitstatus_to_exitcode(status)
         process.returncode = exit_code  # reaped here; Popen must not wait for it again
+        peak_kb = _gnu_time_peak_kb(rss_file.read()) if wrapper else usage.ru_maxrss
         run = ChildRun(
             argv=tuple(argv),
             exit_code=exit_code,
             wall_s=wall_s,
             user_s=usage.ru_utime,
             system_s=usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+            peak_rss_mb=peak_kb / 1024,  # Linux reports kilobytes
             stdout=_tail(out),
             stderr=_tail(err),
         )
     if exit_code not in ok_codes:
         raise ChildFailed(run.describe_failure())
     return run
+
+
+@functools.cache
+def has_gnu_time() -> bool:
+    """Whether /usr/bin/time is GNU time (BSD's has no -o/-f)."""
+    try:
+        probe = subprocess.run(
+            [GNU_TIME, "-f", "%M", "true"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return False
+    return probe.returncode == 0 and probe.stderr.strip().isdigit()
+
+
+def _gnu_time_peak_kb(report: str) -> int:
+    # The last line; GNU time puts "Command exited with non-zero status N" before it.
+    for line in reversed(report.splitlines()):
+        if line.startswith("maxrss_kb="):
+            return int(line.removeprefix("maxrss_kb="))
+    raise ChildFailed(f"GNU time wrote no peak RSS: {report!r}")
 
 
 def _tail(handle: IO[bytes]) -> str:

@@ -67,37 +67,53 @@ class PhoneProblem(ValueError):
     """The cell cannot become a valid number; the message is the row's reason."""
 
 
+_Found = tuple[str, PhoneType]  # E.164 and type
+
+
 def normalize_phone(cell: str, region: str | None) -> Phone:
-    """The number a cell means, in E.164, read in `region` when written nationally."""
+    """The number a cell means, in E.164, read in `region` when written nationally.
+
+    Repairs are noted in one line ("phone '33612345678.0' read as +33612345678 (spreadsheet
+    number; the + was missing)"); a dropped extension in another.
+    """
     if cell[:1] == "+" and cell.isascii() and (digits := cell[1:]).isdigit():
         # Already E.164, as most cells of a clean export are: no repair, no phonenumbers.
         split = split_international(digits)
         if split is not None and (kind := classify(*split)) is not None:
             return Phone(cell, kind)
     shown = cell.strip()
+    repairs: list[str] = []
     notes: list[str] = []
-    text = _undo_damage(shown, notes)
+    text = _undo_damage(shown, repairs, notes)
     if text.startswith("00"):
         text = "+" + text[2:]
     if text.startswith("+"):
-        return _international(text, shown, notes)
-    return _national(text, shown, region, notes)
+        e164, kind = _international(text, shown)
+    else:
+        e164, kind = _national(text, shown, region, repairs)
+    if repairs:
+        notes.insert(0, f"phone {shown!r} read as {e164} ({'; '.join(repairs)})")
+    return Phone(e164, kind, tuple(notes))
 
 
-def _undo_damage(shown: str, notes: list[str]) -> str:
+def _undo_damage(shown: str, repairs: list[str], notes: list[str]) -> str:
     """Apostrophe, float and scientific notation undone; extensions dropped; letters refused."""
     text = shown
     if text.startswith("'"):
         text = text[1:].strip()
-        notes.append(f"recovered from spreadsheet damage: leading apostrophe in {shown!r}")
+        repairs.append("spreadsheet apostrophe")
+    if text.endswith("0") and ("." in text or "," in text):
+        tail = _FLOAT_TAIL.fullmatch(text)
+        if tail is not None:
+            repairs.append("spreadsheet number")
+            return tail.group(1)
     if _PLAIN.fullmatch(text):
-        if text.endswith("0") and ("." in text or "," in text):
-            return _float_tail(text, shown, notes)
         return text
     text = _ascii_digits(text)
     scientific = _SCIENTIFIC.fullmatch(text)
     if scientific:
-        return _from_scientific(scientific, shown, notes)
+        repairs.append("spreadsheet scientific notation")
+        return _from_scientific(scientific, shown)
     extension = _EXTENSION.search(text)
     if extension and _PLAIN.fullmatch(text[: extension.start()]):
         notes.append(f"extension {extension.group(1)} dropped")
@@ -115,15 +131,7 @@ def _ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
-def _float_tail(text: str, shown: str, notes: list[str]) -> str:
-    tail = _FLOAT_TAIL.fullmatch(text)
-    if tail is None:
-        return text
-    notes.append(f"recovered from spreadsheet damage: {shown!r} was stored as a number")
-    return tail.group(1)
-
-
-def _from_scientific(match: re.Match[str], shown: str, notes: list[str]) -> str:
+def _from_scientific(match: re.Match[str], shown: str) -> str:
     """3.3612345678E+10 → 33612345678 when every digit is shown; fail when some are gone."""
     whole, fraction, exponent = match.group(1), match.group(2) or "", int(match.group(3))
     if len(fraction) < exponent:
@@ -132,11 +140,10 @@ def _from_scientific(match: re.Match[str], shown: str, notes: list[str]) -> str:
     value = Decimal(f"{whole}.{fraction or '0'}E{exponent}")
     if value != value.to_integral_value():
         raise PhoneProblem(f"not a phone number: {shown!r}")
-    notes.append(f"recovered from spreadsheet damage: {shown!r} was in scientific notation")
     return str(int(value))
 
 
-def _international(text: str, shown: str, notes: list[str]) -> Phone:
+def _international(text: str, shown: str) -> _Found:
     digits = text[1:].replace(" ", "")
     if not digits.isdigit():
         digits = digits.translate(_SEPARATORS)
@@ -145,11 +152,11 @@ def _international(text: str, shown: str, notes: list[str]) -> Phone:
         if split is not None:
             kind = classify(*split)
             if kind is not None:
-                return Phone("+" + digits, kind, tuple(notes))
-    return _via_phonenumbers(text, None, shown, notes)
+                return "+" + digits, kind
+    return _via_phonenumbers(text, None, shown)
 
 
-def _national(text: str, shown: str, region: str | None, notes: list[str]) -> Phone:
+def _national(text: str, shown: str, region: str | None, repairs: list[str]) -> _Found:
     rules = _region(region) if region is not None else None
     # Bare digits may be a cell a spreadsheet stored as a number, losing a leading "+".
     bare = text.isascii() and text.isdigit()
@@ -157,30 +164,30 @@ def _national(text: str, shown: str, region: str | None, notes: list[str]) -> Ph
         # Digits that start with the row's own calling code are an international number
         # far more often than a national one whose area code happens to start that way
         # (German "4915123456789" is +49 151..., not a 13-digit number in area 049).
-        recovered = _missing_plus(text, notes)
-        if recovered is not None:
-            return recovered
+        found = _missing_plus(text, repairs)
+        if found is not None:
+            return found
         bare = False  # tried
     if rules is None:
         problem = PhoneProblem(
             f"no country for {shown!r}: add a country column, --region or default_region"
         )
     else:
-        fast = _fast_national(text, rules, notes)
-        if fast is not None:
-            return fast
+        found = _fast_national(text, rules)
+        if found is not None:
+            return found
         try:
-            return _via_phonenumbers(text, rules.region, shown, notes)
+            return _via_phonenumbers(text, rules.region, shown)
         except PhoneProblem as national_problem:
             problem = national_problem
     # Not a number here, or no region to read it in: the "+" may be what is missing.
-    recovered = _missing_plus(text, notes) if bare else None
-    if recovered is None:
+    found = _missing_plus(text, repairs) if bare else None
+    if found is None:
         raise problem
-    return recovered
+    return found
 
 
-def _fast_national(text: str, rules: _Region, notes: list[str]) -> Phone | None:
+def _fast_national(text: str, rules: _Region) -> _Found | None:
     """phonenumbers' reading of a plainly written national number, without its parser."""
     digits = text if text.isdigit() else text.replace(" ", "")
     if not digits.isdigit():
@@ -189,21 +196,21 @@ def _fast_national(text: str, rules: _Region, notes: list[str]) -> Phone | None:
         return None
     nsn = rules.national_number(digits)
     kind = classify(rules.country_code, nsn) if nsn is not None else None
-    return Phone(f"+{rules.code_digits}{nsn}", kind, tuple(notes)) if kind is not None else None
+    return (f"+{rules.code_digits}{nsn}", kind) if kind is not None else None
 
 
-def _missing_plus(digits: str, notes: list[str]) -> Phone | None:
+def _missing_plus(digits: str, repairs: list[str]) -> _Found | None:
     if digits.startswith("0"):
         return None
     try:
-        phone = _international("+" + digits, digits, [])
+        found = _international("+" + digits, digits)
     except PhoneProblem:
         return None
-    note = f"{digits} had lost its leading +: read as {phone.e164}"
-    return Phone(phone.e164, phone.type, (*notes, note))
+    repairs.append("the + was missing")
+    return found
 
 
-def _via_phonenumbers(text: str, region: str | None, shown: str, notes: list[str]) -> Phone:
+def _via_phonenumbers(text: str, region: str | None, shown: str) -> _Found:
     """phonenumbers' own parser, for national numbers and anything unusual."""
     try:
         number = phonenumbers.parse(text, region)
@@ -217,7 +224,7 @@ def _via_phonenumbers(text: str, region: str | None, shown: str, notes: list[str
     if kind is None:
         reason = _IMPOSSIBLE.get(phonenumbers.is_possible_number_with_reason(number))
         raise PhoneProblem(f"invalid phone number {shown!r}: {reason or 'not a valid number'}")
-    return Phone(f"+{number.country_code}{nsn}", kind, tuple(notes))
+    return f"+{number.country_code}{nsn}", kind
 
 
 # --- validity and type, as phonenumbers decides them, from metadata compiled once ---

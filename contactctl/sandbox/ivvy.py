@@ -81,6 +81,8 @@ class IvvyEmulator(Emulator):
             companies=frozenset(DEFAULT_COMPANIES if companies is None else companies),
         )
         self._contacts: dict[int, dict[str, Any]] = {}
+        # (filter key, value) → contact ids: look-ups must not scan the whole store.
+        self._index: dict[tuple[str, str], list[int]] = {}
         self._next_id = 1
 
     def routes(self) -> list[Route]:
@@ -97,6 +99,7 @@ class IvvyEmulator(Emulator):
 
     def _clear_store(self) -> None:
         self._contacts.clear()
+        self._index.clear()
 
     # Actions -----------------------------------------------------------------------------
 
@@ -140,7 +143,7 @@ class IvvyEmulator(Emulator):
         per_page = min(whole_number(params.get("perPage", MAX_PER_PAGE), "perPage"), MAX_PER_PAGE)
         start = whole_number(params.get("start", 0), "start")
         wanted = _filter(params.get("filter"))
-        matches = [r for r in self._contacts.values() if _matches(r, wanted)]
+        matches = [r for r in self._candidates(wanted) if _matches(r, wanted)]
         page = matches[start : start + per_page]
         return {
             "meta": {
@@ -171,15 +174,35 @@ class IvvyEmulator(Emulator):
         return record
 
     def _apply(self, record: dict[str, Any], changes: Mapping[str, Any]) -> None:
+        self._unindex(record)
         for name, value in changes.items():
             if name == "customFields":
                 record["customFields"].update(value)
             else:
                 record[name] = value
         record["modifiedDate"] = self._timestamp()
+        for key in _index_keys(record):
+            self._index.setdefault(key, []).append(record["id"])
+
+    def _unindex(self, record: Mapping[str, Any]) -> None:
+        for key in _index_keys(record):
+            ids = self._index.get(key, [])
+            if record["id"] in ids:
+                ids.remove(record["id"])
+
+    def _candidates(self, wanted: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The contacts a filter can match, oldest first, found through the index."""
+        if "id" in wanted:
+            record = self._contacts.get(int(wanted["id"])) if wanted["id"].isdigit() else None
+            return [record] if record is not None else []
+        for key in ("externalId", "email"):
+            if key in wanted:
+                value = wanted[key].lower() if key == "email" else wanted[key]
+                return [self._contacts[i] for i in sorted(self._index.get((key, value), []))]
+        return list(self._contacts.values())
 
     def _same_person(self, changes: Mapping[str, Any]) -> dict[str, Any] | None:
-        for record in self._contacts.values():
+        for record in self._candidates({"email": changes["email"]}):
             if (
                 record.get("firstName") == changes["firstName"]
                 and record.get("lastName") == changes["lastName"]
@@ -210,6 +233,15 @@ def _filter(value: object) -> dict[str, str]:
     if unknown:
         raise invalid("filter", f"Filter '{unknown[0]}' is not supported by the emulator")
     return {key: str(item) for key, item in value.items()}
+
+
+def _index_keys(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    keys = []
+    if record.get("externalId") is not None:
+        keys.append(("externalId", str(record["externalId"])))
+    if record.get("email") is not None:
+        keys.append(("email", str(record["email"]).lower()))
+    return keys
 
 
 def _matches(record: Mapping[str, Any], wanted: Mapping[str, str]) -> bool:

@@ -32,6 +32,10 @@ class ContactStore:
     def get(self, contact_id: str) -> dict[str, Any] | None:
         return self._by_id.get(contact_id)
 
+    def by_mobile(self, mobile: str) -> dict[str, Any] | None:
+        contact_id = self._id_by_mobile.get(mobile)
+        return self._by_id[contact_id] if contact_id is not None else None
+
     def clear(self) -> None:
         self._by_id.clear()
         self._id_by_mobile.clear()

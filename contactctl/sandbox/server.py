@@ -181,12 +181,12 @@ class SandboxServer:
             self._reconcile()
 
     def stop(self) -> None:
-        """Stop listening, cut connections, join every thread; idempotent."""
+        """Stop listening (and free the port, even if never started), cut connections,
+        join every thread; idempotent."""
         with self._state_lock:
-            if not self._running:
-                return
-            self._running = False
-            self._unsubscribe()
+            if self._running:
+                self._running = False
+                self._unsubscribe()
             self._halt()
             self._closed.set()
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from contactctl.errors import AuthError, BatchRejected, ProviderError, RunAborted
+from contactctl.errors import AuthError, BatchRejected, InputError, ProviderError, RunAborted
 from contactctl.model import Contact, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.send.api import Api
@@ -111,6 +111,22 @@ class Sender:
         self, items: Iterable[Contact | RowResult], queue: asyncio.Queue[list[Contact] | None]
     ) -> None:
         batch: list[Contact] = []
+        try:
+            await self._produce_from(items, queue, batch)
+        except InputError as exc:
+            # The file broke halfway (after sending began): stop; what was read is reported.
+            self._abort(f"input error: {exc}")
+            self._fail_all(batch, NOT_SENT_ABORTED)
+            return
+        if batch:
+            await queue.put(batch)
+
+    async def _produce_from(
+        self,
+        items: Iterable[Contact | RowResult],
+        queue: asyncio.Queue[list[Contact] | None],
+        batch: list[Contact],
+    ) -> None:
         for count, item in enumerate(items):
             if isinstance(item, RowResult):
                 self.emit(item)
@@ -120,13 +136,11 @@ class Sender:
                 self._pending[(item.source, item.row)] = item
                 batch.append(item)
                 if len(batch) >= self._settings.batch_size:
-                    await queue.put(batch)
-                    batch = []
+                    await queue.put(list(batch))
+                    batch.clear()
             if count % 256 == 0:
                 # Reading is synchronous: let the workers read their answers now and then.
                 await asyncio.sleep(0)
-        if batch:
-            await queue.put(batch)
 
     async def _worker(self, queue: asyncio.Queue[list[Contact] | None]) -> None:
         while (batch := await queue.get()) is not None:

@@ -101,3 +101,26 @@ def test_vendor_going_away_mid_run_aborts_and_the_rest_resumes(
     assert first.json()["summary"]["failed"] == ROWS
     assert second.exit_code == 0, second.stderr
     assert stored == ROWS
+
+
+def test_a_file_that_breaks_halfway_aborts_with_what_was_read_reported(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    good = "".join(f"+336125{n:05d},Name{n}\n" for n in range(3000)).encode()
+    source = tmp_path / "broken.csv"
+    source.write_bytes(b"Mobile,First Name\n" + good + b"+33612599999,Bad\xff\xfe name\n")
+    with sandbox("octopush") as (emulator, base_url):
+        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
+        run = run_cli("import", source, "-p", "octopush", "-c", config, "--encoding", "utf-8",
+                      "--journal", tmp_path / "j", "--report", tmp_path / "r.json",
+                      "--output", "quiet")
+        stored = len(emulator.stored())
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert run.exit_code == 3
+    assert "line 3002" in run.stderr
+    # The decoder reads ahead in chunks, so the rows just before the bad bytes may not have
+    # been parsed when it fails; every row that was parsed is accounted for.
+    assert 0 < report["summary"]["total"] <= 3000
+    assert stored == report["summary"]["added"]
+    failed = [r for r in report["rows"] if r["status"] == "failed"]
+    assert all(r["reason"].startswith("not sent: run aborted") for r in failed)

@@ -80,6 +80,36 @@ def test_a_server_can_be_stopped_twice_and_started_again() -> None:
     assert len(emulator.stored()) == 2
 
 
+def test_the_vendor_can_go_away_in_the_middle_of_a_request() -> None:
+    emulator = OctopushEmulator()
+    handle = emulator.handle
+
+    def answer_then_vanish(request: Request) -> Any:
+        try:
+            return handle(request)
+        finally:
+            emulator.faults.go_away()
+
+    emulator.handle = answer_then_vanish  # type: ignore[method-assign]
+    with SandboxServer(emulator) as server, httpx.Client(base_url=server.base_url) as client:
+        assert _create(client).status_code == 201  # the request that was in flight is answered
+        with pytest.raises(httpx.TransportError):
+            _create(client, "+33698765432")  # its kept-alive connection is closed
+        with pytest.raises(httpx.ConnectError):
+            _create(client, "+33698765432")  # and nobody listens any more
+        emulator.handle = handle  # type: ignore[method-assign]
+        emulator.faults.come_back()
+        assert _create(client, "+33698765432").status_code == 201
+    assert len(emulator.stored()) == 2
+
+
+def test_a_server_never_started_frees_its_port_on_stop() -> None:
+    server = SandboxServer(OctopushEmulator())
+    server.stop()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", server.port))
+
+
 def test_serve_forever_blocks_until_stopped() -> None:
     server = SandboxServer(OctopushEmulator())
     runner = threading.Thread(target=server.serve_forever)

@@ -91,3 +91,35 @@ def test_settings_are_typed_and_secrets_redacted() -> None:
 def test_bad_settings_name_the_key_path(block: dict[str, object], expected: str) -> None:
     with pytest.raises(ConfigError, match=expected):
         parse_settings(OctopushSettings, block, "providers.octopush")
+
+
+def test_the_example_config_builds_every_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contactctl.providers import BUILTIN
+    from contactctl.providers.base import RunOptions
+    from contactctl.setup import build_provider
+
+    example = Path(__file__).resolve().parents[2] / "config.example.yaml"
+    for name in ("OCTOPUSH_API_LOGIN", "OCTOPUSH_API_KEY", "SHOUTOUT_API_KEY",
+                 "CALLBELL_API_TOKEN", "PABBLY_API_KEY", "IVVY_API_KEY", "IVVY_API_SECRET"):
+        monkeypatch.setenv(name, f"value-of-{name}")
+    config = parse_config_text(example.read_text(), example)
+    assert set(config.providers) == set(BUILTIN)
+    for name in BUILTIN:
+        provider = build_provider(name, config, RunOptions())
+        assert provider.missing_credentials() == []
+
+
+def test_literal_secret_in_a_readable_config_is_warned(tmp_path: Path) -> None:
+    from tests.cli.helpers import run_cli
+
+    config = tmp_path / "c.yaml"
+    config.write_text("providers:\n  shoutout: {api_key: literal-key-123}\n")
+    config.chmod(0o644)
+    source = tmp_path / "a.csv"
+    source.write_text("Mobile\n+33612345678\n")
+    warned = run_cli("import", source, "-p", "shoutout", "-c", config, "--dry-run")
+    assert "holds providers.shoutout.api_key in clear text" in warned.stderr
+    assert "literal-key-123" not in warned.stderr
+    config.chmod(0o600)
+    quiet = run_cli("import", source, "-p", "shoutout", "-c", config, "--dry-run")
+    assert "clear text" not in quiet.stderr
