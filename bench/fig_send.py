@@ -127,6 +127,7 @@ def _figure(
         verdict=verdict(ok),
         details={
             "requests": requests,
+            "concurrency": _concurrency(case),
             "requests_per_s": round(clock.requests_per_s(), 2),
             "send_window_s": round(window_s, 3),
             "contacts_per_s_over_window": round(contacts / window_s, 1),
@@ -191,12 +192,13 @@ def _stored_count(emulator: Any) -> int | None:
 
 
 def _concurrency(case: SendCase) -> int:
-    """Requests in flight needed to fill the pace at this latency (Little's law, with room),
-    within contactctl's bound for the provider."""
+    """Requests in flight needed to fill the pace at this latency (Little's law, with a
+    quarter more for the client's own time), within contactctl's bound for the provider.
+    Not more: httpx's pool spends CPU per request in proportion to its connections."""
     from contactctl.providers import provider_class
 
     limits = provider_class(case.provider).limits
-    wanted = math.ceil(case.pace * (case.latency_s + 0.010) * 2) + 1
+    wanted = math.ceil(case.pace * case.latency_s * 1.25) + 1
     return max(1, min(int(limits.max_concurrency), max(int(limits.default_concurrency), wanted)))
 
 

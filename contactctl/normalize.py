@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from contactctl.countries import region_for
 from contactctl.mapping import MappedRow
 from contactctl.model import Cell, Contact, RawRow, RowResult, Status
-from contactctl.phones import PhoneProblem, normalize_phone
+from contactctl.phones import Phone, PhoneProblem, normalize_phone
 
 NO_KEY = "no phone or e-mail"
 
@@ -37,6 +37,10 @@ class NormalizeOptions:
     # From --region, else the config's default_region (the caller resolves that order).
     default_region: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.default_region is not None:  # "fr" works as well as "FR"
+            object.__setattr__(self, "default_region", self.default_region.strip().upper())
+
 
 class EmailProblem(ValueError):
     """The cell is not a valid e-mail address; the message is the row's reason."""
@@ -46,38 +50,22 @@ def normalize(raw: RawRow, mapped: MappedRow, options: NormalizeOptions) -> Cont
     """One row's contact, or its failure (every problem the row has, in one reason)."""
     if raw.problem:
         return RowResult.for_raw(raw, Status.FAILED, raw.problem)
-    # A million rows pass here: absent fields cost one dict look-up and nothing else.
+    # A million rows pass here: an absent field costs one dict look-up and nothing else.
     get = mapped.fields.get
     notes: list[str] = []
     problems: list[str] = []
     country = _country(cell, notes) if (cell := get("country")) is not None else None
-    phone = email = None
-    if (cell := get("phone")) is not None:
-        try:
-            phone = normalize_phone(_text(cell, "phone", notes), country or options.default_region)
-            notes.extend(phone.notes)
-        except PhoneProblem as problem:
-            problems.append(str(problem))
-    if (cell := get("email")) is not None:
-        try:
-            email = normalize_email(_text(cell, "email", notes))
-        except EmailProblem as problem:
-            problems.append(str(problem))
+    phone = _phone(get("phone"), country or options.default_region, notes, problems)
+    email = _email(get("email"), notes, problems)
     if not problems and phone is None and email is None:
         problems.append(NO_KEY)
     first_name = _name(_text(cell, "first_name", notes)) if (cell := get("first_name")) else None
     last_name = _name(_text(cell, "last_name", notes)) if (cell := get("last_name")) else None
     name = _name(_text(cell, "name", notes)) if (cell := get("name")) else None
     if problems:
-        display = name or join_name(first_name, last_name)
         reason = "; ".join((*problems, *notes))
+        display = name or join_name(first_name, last_name)
         return RowResult(raw.source, raw.row, Status.FAILED, reason, display, None, email, raw=raw)
-    external_id = (
-        _external_id(_text(cell, "external_id", notes), notes)
-        if (cell := get("external_id"))
-        else None
-    )
-    opt_in = _opt_in(_text(cell, "opt_in", notes), notes) if (cell := get("opt_in")) else None
     return Contact(
         source=raw.source,
         row=raw.row,
@@ -87,15 +75,39 @@ def normalize(raw: RawRow, mapped: MappedRow, options: NormalizeOptions) -> Cont
         first_name=first_name,
         last_name=last_name,
         name=name,
-        external_id=external_id,
+        external_id=_external_id(cell, notes) if (cell := get("external_id")) else None,
         tags=split_tags(cell) if (cell := get("tags")) else (),
         lists=split_tags(cell) if (cell := get("lists")) else (),
         attributes=_attributes(mapped.attributes) if mapped.attributes else {},
-        opt_in=opt_in,
+        opt_in=_opt_in(cell, notes) if (cell := get("opt_in")) else None,
         country=country,
         notes=tuple(notes),
         raw=raw,
     )
+
+
+def _phone(
+    cell: Cell | None, region: str | None, notes: list[str], problems: list[str]
+) -> Phone | None:
+    if cell is None:
+        return None
+    try:
+        phone = normalize_phone(_text(cell, "phone", notes), region)
+    except PhoneProblem as problem:
+        problems.append(str(problem))
+        return None
+    notes.extend(phone.notes)
+    return phone
+
+
+def _email(cell: Cell | None, notes: list[str], problems: list[str]) -> str | None:
+    if cell is None:
+        return None
+    try:
+        return normalize_email(_text(cell, "email", notes))
+    except EmailProblem as problem:
+        problems.append(str(problem))
+        return None
 
 
 def _text(cell: Cell, name: str, notes: list[str]) -> str:
@@ -206,8 +218,8 @@ def split_tags(cell: Cell | None) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _external_id(text: str, notes: list[str]) -> str | None:
-    if not (value := text.strip()):
+def _external_id(cell: Cell, notes: list[str]) -> str | None:
+    if not (value := _text(cell, "external_id", notes).strip()):
         return None
     integer = _SPREADSHEET_INTEGER.fullmatch(value)
     if integer:
@@ -216,7 +228,8 @@ def _external_id(text: str, notes: list[str]) -> str | None:
     return value
 
 
-def _opt_in(text: str, notes: list[str]) -> bool | None:
+def _opt_in(cell: Cell, notes: list[str]) -> bool | None:
+    text = _text(cell, "opt_in", notes)
     key = " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
     if not key:
         return None

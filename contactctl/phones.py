@@ -73,8 +73,8 @@ _Found = tuple[str, PhoneType]  # E.164 and type
 def normalize_phone(cell: str, region: str | None) -> Phone:
     """The number a cell means, in E.164, read in `region` when written nationally.
 
-    Repairs are noted in one line ("phone '33612345678.0' read as +33612345678 (spreadsheet
-    number; the + was missing)"); a dropped extension in another.
+    Repairs are noted in one line ("recovered from spreadsheet damage: '33612345678.0' read
+    as +33612345678 (stored as a number, + missing)"); a dropped extension in another.
     """
     if cell[:1] == "+" and cell.isascii() and (digits := cell[1:]).isdigit():
         # Already E.164, as most cells of a clean export are: no repair, no phonenumbers.
@@ -92,7 +92,8 @@ def normalize_phone(cell: str, region: str | None) -> Phone:
     else:
         e164, kind = _national(text, shown, region, repairs)
     if repairs:
-        notes.insert(0, f"phone {shown!r} read as {e164} ({'; '.join(repairs)})")
+        repaired = ", ".join(repairs)
+        notes.insert(0, f"recovered from spreadsheet damage: {shown!r} read as {e164} ({repaired})")
     return Phone(e164, kind, tuple(notes))
 
 
@@ -101,18 +102,18 @@ def _undo_damage(shown: str, repairs: list[str], notes: list[str]) -> str:
     text = shown
     if text.startswith("'"):
         text = text[1:].strip()
-        repairs.append("spreadsheet apostrophe")
+        repairs.append("leading apostrophe")
     if text.endswith("0") and ("." in text or "," in text):
         tail = _FLOAT_TAIL.fullmatch(text)
         if tail is not None:
-            repairs.append("spreadsheet number")
+            repairs.append("stored as a number")
             return tail.group(1)
     if _PLAIN.fullmatch(text):
         return text
     text = _ascii_digits(text)
     scientific = _SCIENTIFIC.fullmatch(text)
     if scientific:
-        repairs.append("spreadsheet scientific notation")
+        repairs.append("scientific notation")
         return _from_scientific(scientific, shown)
     extension = _EXTENSION.search(text)
     if extension and _PLAIN.fullmatch(text[: extension.start()]):
@@ -206,7 +207,7 @@ def _missing_plus(digits: str, repairs: list[str]) -> _Found | None:
         found = _international("+" + digits, digits)
     except PhoneProblem:
         return None
-    repairs.append("the + was missing")
+    repairs.append("+ missing")
     return found
 
 

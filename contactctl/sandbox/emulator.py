@@ -26,6 +26,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 from contactctl.sandbox.core import RecordedRequest, Request, Response, VendorError
@@ -150,11 +151,19 @@ class Emulator(ABC):
             return self.rate_limited()
         try:
             self.authenticate(request)
+            self._refuse_poison(request)
             handler, params = self._resolve(request)
             with self._lock:
                 return handler(request, **params)
         except VendorError as exc:
             return self.error(exc)
+
+    def _refuse_poison(self, request: Request) -> None:
+        """A request carrying a poisoned value is refused whole, as a vendor refuses a batch
+        for one bad row: the client must split the batch to land the others."""
+        for value in self.faults.poisoned:
+            if value.encode() in request.body:
+                raise VendorError(400, f"invalid value {value!r} in the request")
 
     def error(self, exc: VendorError, headers: Mapping[str, str] | None = None) -> Response:
         body = self.error_body(exc.status, exc.message, exc.details)
@@ -214,7 +223,11 @@ class Emulator(ABC):
             headers["Retry-After"] = format_seconds(fault.retry_after_s)
         if fault.body is not None:
             return Response(fault.status, fault.body, headers)
-        return self.error(VendorError(fault.status, "Injected failure"), headers)
+        try:
+            phrase = HTTPStatus(fault.status).phrase
+        except ValueError:
+            phrase = "Error"
+        return self.error(VendorError(fault.status, f"{phrase} (injected)"), headers)
 
     def _record(self, request: Request, response: Response | None, fault: str | None) -> None:
         entry = RecordedRequest(

@@ -59,6 +59,11 @@ class Faults:
         self._gone = False
         self._listeners: list[PresenceListener] = []
         self.latency_s = 0.0
+        self.poisoned: set[str] = set()
+
+    def poison(self, value: str) -> None:
+        """Refuse (400, whole request) every request whose body contains `value`."""
+        self.poisoned.add(value)
 
     # Queued faults -----------------------------------------------------------------------
 
@@ -117,6 +122,7 @@ class Faults:
         with self._lock:
             self._queue.clear()
         self.latency_s = 0.0
+        self.poisoned.clear()
 
     def _push(self, fault: Fault, count: int) -> None:
         if count < 1:

@@ -28,7 +28,7 @@ from contactctl.sandbox.emulator import Emulator
 IDLE_CONNECTION_TIMEOUT_S = 120.0
 JOIN_TIMEOUT_S = 10.0
 # How often the accept loop looks for a stop request: bounds how long leaving `with` takes.
-POLL_INTERVAL_S = 0.05
+POLL_INTERVAL_S = 0.02
 MAX_CHUNK_LINE = 65537
 
 

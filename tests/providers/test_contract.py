@@ -194,3 +194,18 @@ def test_max_failures_stops_sending(
     assert run.exit_code == 3
     assert rows[5]["reason"].startswith("not sent: run aborted")
     assert stored == []
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_a_poison_row_is_isolated_and_the_rest_land(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        emulator.faults.poison("33612345603")  # Chloe's number, in every vendor's format
+        run, report = _import(tmp_path, vendor, base_url)
+        stored = {vendor.phone_of(r) for r in emulator.stored()}
+    rows = {r["row"]: r for r in report["rows"]}
+    assert run.exit_code == 1
+    assert rows[4]["status"] == "failed"
+    assert "invalid value" in rows[4]["reason"]
+    assert stored == PHONES - {"+33612345603"}
