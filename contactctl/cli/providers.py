@@ -31,7 +31,8 @@ def providers_command() -> None:
             cls = provider_class(name)
             limits = cls.limits
             batch = f"{limits.default_batch} ({_limit(limits.max_batch, limits.batch_documented)})"
-            rate = f"{limits.requests_per_second:g} ({_limit(limits.max_requests_per_second, limits.rate_documented)})"
+            ceiling = _limit(limits.max_requests_per_second, limits.rate_documented)
+            rate = f"{limits.requests_per_second:g} ({ceiling})"
             table.add_row(
                 name,
                 cls.vendor,

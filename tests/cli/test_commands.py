@@ -25,13 +25,20 @@ def test_providers_lists_limits_identity_and_duplicate_modes() -> None:
         assert expected in run.stdout
 
 
-def test_dry_run_sends_nothing_and_plans_each_row(
-    tmp_path: Path, sandbox: SandboxFactory
-) -> None:
+def test_dry_run_sends_nothing_and_plans_each_row(tmp_path: Path, sandbox: SandboxFactory) -> None:
     with sandbox("octopush") as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url)
-        run = run_cli("import", SAMPLES / "contacts.csv", "-p", "octopush", "-c", config,
-                      "--dry-run", "--output", "json")
+        run = run_cli(
+            "import",
+            SAMPLES / "contacts.csv",
+            "-p",
+            "octopush",
+            "-c",
+            config,
+            "--dry-run",
+            "--output",
+            "json",
+        )
         requests = list(emulator.requests)
     rows = run.json()["rows"]
     assert run.exit_code == 0
@@ -41,8 +48,9 @@ def test_dry_run_sends_nothing_and_plans_each_row(
 
 
 def test_dry_run_needs_no_credentials(tmp_path: Path) -> None:
-    run = run_cli("import", SAMPLES / "contacts.csv", "-p", "octopush", "--dry-run",
-                  "--output", "quiet")
+    run = run_cli(
+        "import", SAMPLES / "contacts.csv", "-p", "octopush", "--dry-run", "--output", "quiet"
+    )
     assert run.exit_code == 0, run.stderr
 
 
@@ -71,12 +79,15 @@ def test_credentials_from_environment_variables(
 
 def test_unknown_provider_and_bad_options_exit_2(tmp_path: Path) -> None:
     assert run_cli("import", SAMPLES / "contacts.csv", "-p", "nope", "--dry-run").exit_code == 2
-    over = run_cli("import", SAMPLES / "contacts.csv", "-p", "shoutout", "--sandbox",
-                   "--on-duplicate", "skip")
+    over = run_cli(
+        "import", SAMPLES / "contacts.csv", "-p", "shoutout", "--sandbox", "--on-duplicate", "skip"
+    )
     assert over.exit_code == 2
     assert "always overwrites" in over.stderr
     plain_http = tmp_path / "c.yaml"
-    plain_http.write_text("providers:\n  shoutout: {api_key: k, base_url: 'http://api.example.com'}\n")
+    plain_http.write_text(
+        "providers:\n  shoutout: {api_key: k, base_url: 'http://api.example.com'}\n"
+    )
     refused = run_cli("import", SAMPLES / "contacts.csv", "-p", "shoutout", "-c", plain_http)
     assert refused.exit_code == 2
     assert "--allow-http" in refused.stderr
@@ -88,9 +99,11 @@ def test_verbose_shows_exchanges_with_secrets_redacted(
     with sandbox("octopush") as (_, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url)
         source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n")
-        run = run_cli("import", source, "-p", "octopush", "-c", config, "-v",
-                      "--journal", tmp_path / "j")
-    assert "> POST" in run.stderr and "/v1/public/contact/create" in run.stderr
+        run = run_cli(
+            "import", source, "-p", "octopush", "-c", config, "-v", "--journal", tmp_path / "j"
+        )
+    assert "> POST" in run.stderr
+    assert "/v1/public/contact/create" in run.stderr
     assert "api-key: ***" in run.stderr
     assert SANDBOX_CREDENTIALS["octopush"]["api_key"] not in run.stderr + run.stdout
 
@@ -98,8 +111,12 @@ def test_verbose_shows_exchanges_with_secrets_redacted(
 def _spawn(*args: str, **kwargs: object) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "contactctl", *args], text=True, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,  # type: ignore[call-overload]
+        [sys.executable, "-m", "contactctl", *args],
+        text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,  # type: ignore[call-overload]
     )
 
 
@@ -133,8 +150,18 @@ def test_ctrl_c_writes_the_partial_report_and_exits_130_and_the_rerun_resumes(
     with sandbox("octopush") as (emulator, base_url):
         emulator.faults.latency_s = 0.2
         config = write_config(tmp_path / "c.yaml", "octopush", base_url, batch_size=10, rate=20)
-        args = ("import", str(source), "-p", "octopush", "-c", str(config),
-                "--journal", str(journal), "--output", "quiet")
+        args = (
+            "import",
+            str(source),
+            "-p",
+            "octopush",
+            "-c",
+            str(config),
+            "--journal",
+            str(journal),
+            "--output",
+            "quiet",
+        )
         process = _spawn(*args, "--report", str(report))
         for _ in range(400):  # interrupt once the vendor has seen a few requests
             if len(emulator.requests) >= 3:

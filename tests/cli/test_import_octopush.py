@@ -33,21 +33,39 @@ def test_messy_file_lands_once_each_with_an_honest_report(
     with sandbox("octopush") as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url)
         run = run_cli(
-            "import", source, "-p", "octopush", "-c", config, "--report", tmp_path / "r.json",
-            "--journal", tmp_path / "j.sqlite3",
+            "import",
+            source,
+            "-p",
+            "octopush",
+            "-c",
+            config,
+            "--report",
+            tmp_path / "r.json",
+            "--journal",
+            tmp_path / "j.sqlite3",
         )
         stored = _stored(emulator)
     report = json.loads((tmp_path / "r.json").read_text())
     rows = rows_by_number(report)
     assert run.exit_code == 1, run.stderr
-    assert rows[2]["status"] == "added" and rows[2]["phone"] == "+33612345678"
-    assert rows[3]["status"] == "added" and rows[3]["phone"] == "+447400123456"
-    assert rows[4]["status"] == "failed" and "12" in rows[4]["reason"]
-    assert rows[5]["status"] == "failed" and "--allow-landlines" in rows[5]["reason"]
-    assert rows[6]["status"] == "skipped" and rows[6]["reason"] == "duplicate of " + str(source) + " row 2"
+    assert rows[2]["status"] == "added"
+    assert rows[2]["phone"] == "+33612345678"
+    assert rows[3]["status"] == "added"
+    assert rows[3]["phone"] == "+447400123456"
+    assert rows[4]["status"] == "failed"
+    assert "12" in rows[4]["reason"]
+    assert rows[5]["status"] == "failed"
+    assert "--allow-landlines" in rows[5]["reason"]
+    assert rows[6]["status"] == "skipped"
+    assert rows[6]["reason"] == "duplicate of " + str(source) + " row 2"
     assert rows[7]["status"] == "added"
     assert report["summary"] == {
-        "total": 6, "added": 3, "updated": 0, "upserted": 0, "skipped": 1, "failed": 2
+        "total": 6,
+        "added": 3,
+        "updated": 0,
+        "upserted": 0,
+        "skipped": 1,
+        "failed": 2,
     }
     assert set(stored) == {"+33612345678", "+447400123456", "+33698765432"}
     assert stored["+33612345678"]["first_name"] == "Axelle"
@@ -78,13 +96,24 @@ def test_reimport_without_resume_updates_and_skip_mode_keeps(
 def test_blank_cells_never_wipe_what_the_vendor_holds(
     tmp_path: Path, sandbox: SandboxFactory
 ) -> None:
-    full = write_csv(tmp_path / "full.csv", "Mobile,First Name,Last Name\n+33612345678,Axelle,Durand\n")
+    full = write_csv(
+        tmp_path / "full.csv", "Mobile,First Name,Last Name\n+33612345678,Axelle,Durand\n"
+    )
     blank = write_csv(tmp_path / "blank.csv", "Mobile,First Name,Last Name\n+33612345678,,Martin\n")
     with sandbox("octopush") as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url)
         for source in (full, blank):
-            run = run_cli("import", source, "-p", "octopush", "-c", config, "--no-resume",
-                          "--journal", tmp_path / "j.sqlite3")
+            run = run_cli(
+                "import",
+                source,
+                "-p",
+                "octopush",
+                "-c",
+                config,
+                "--no-resume",
+                "--journal",
+                tmp_path / "j.sqlite3",
+            )
             assert run.exit_code == 0, run.stderr
         stored = _stored(emulator)["+33612345678"]
     assert stored["first_name"] == "Axelle"
@@ -97,14 +126,32 @@ def test_refused_credentials_stop_the_run_and_never_show_the_secret(
     source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n+33698765432\n")
     with sandbox("octopush") as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url, api_key=SECRET)
-        run = run_cli("import", source, "-p", "octopush", "-c", config, "-v",
-                      "--report", tmp_path / "r.json", "--journal", tmp_path / "j.sqlite3")
+        run = run_cli(
+            "import",
+            source,
+            "-p",
+            "octopush",
+            "-c",
+            config,
+            "-v",
+            "--report",
+            tmp_path / "r.json",
+            "--journal",
+            tmp_path / "j.sqlite3",
+        )
         stored = emulator.stored()
     report_text = (tmp_path / "r.json").read_text()
     assert run.exit_code == 3
     assert stored == []
-    assert all(r["reason"].startswith("not sent: run aborted") for r in json.loads(report_text)["rows"])
-    for text in (run.stdout, run.stderr, report_text, (tmp_path / "j.sqlite3").read_bytes().decode("latin-1")):
+    assert all(
+        r["reason"].startswith("not sent: run aborted") for r in json.loads(report_text)["rows"]
+    )
+    for text in (
+        run.stdout,
+        run.stderr,
+        report_text,
+        (tmp_path / "j.sqlite3").read_bytes().decode("latin-1"),
+    ):
         assert SECRET not in text
 
 

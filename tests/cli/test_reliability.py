@@ -29,11 +29,25 @@ def test_sigkill_mid_run_then_rerun_delivers_each_contact_once(
     with sandbox("octopush") as (emulator, base_url):
         emulator.faults.latency_s = 0.1
         config = write_config(tmp_path / "c.yaml", "octopush", base_url, batch_size=10, rate=50)
-        args = [sys.executable, "-m", "contactctl", "import", str(source), "-p", "octopush",
-                "-c", str(config), "--journal", str(journal), "--output", "quiet"]
+        args = [
+            sys.executable,
+            "-m",
+            "contactctl",
+            "import",
+            str(source),
+            "-p",
+            "octopush",
+            "-c",
+            str(config),
+            "--journal",
+            str(journal),
+            "--output",
+            "quiet",
+        ]
         process = subprocess.Popen(
             [*args, "--report", str(tmp_path / "killed.json")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         for _ in range(400):
             if len(emulator.requests) >= 5:
@@ -61,10 +75,10 @@ def test_sigkill_mid_run_then_rerun_delivers_each_contact_once(
 def test_a_second_run_on_the_same_account_is_refused_while_the_first_holds_the_journal(
     tmp_path: Path, sandbox: SandboxFactory
 ) -> None:
-    from contactctl.sandbox import SANDBOX_CREDENTIALS
-    from contactctl.setup import build_provider
     from contactctl.config import parse_config_text
     from contactctl.providers.base import RunOptions
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+    from contactctl.setup import build_provider
 
     source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n")
     journal_path = tmp_path / "j.sqlite3"
@@ -75,8 +89,9 @@ def test_a_second_run_on_the_same_account_is_refused_while_the_first_holds_the_j
         )
         assert SANDBOX_CREDENTIALS["octopush"]["api_login"] in provider.account_fingerprint()
         with Journal(journal_path, "octopush", provider.account_fingerprint()):
-            run = run_cli("import", source, "-p", "octopush", "-c", config,
-                          "--journal", journal_path)
+            run = run_cli(
+                "import", source, "-p", "octopush", "-c", config, "--journal", journal_path
+            )
         stored = emulator.stored()
     assert run.exit_code == 2
     assert "Another contactctl run is importing" in run.stderr
@@ -88,10 +103,21 @@ def test_vendor_going_away_mid_run_aborts_and_the_rest_resumes(
 ) -> None:
     source = _many(tmp_path)
     with sandbox("octopush") as (emulator, base_url):
-        config = write_config(tmp_path / "c.yaml", "octopush", base_url, batch_size=50,
-                              max_retries=1)
-        args = ("import", source, "-p", "octopush", "-c", config, "--journal", tmp_path / "j",
-                "--output", "json")
+        config = write_config(
+            tmp_path / "c.yaml", "octopush", base_url, batch_size=50, max_retries=1
+        )
+        args = (
+            "import",
+            source,
+            "-p",
+            "octopush",
+            "-c",
+            config,
+            "--journal",
+            tmp_path / "j",
+            "--output",
+            "json",
+        )
         emulator.faults.drop_next(1000, after_commit=False, path="/v1/public/contact/create")
         first = run_cli(*args)
         emulator.faults.clear()
@@ -111,9 +137,22 @@ def test_a_file_that_breaks_halfway_aborts_with_what_was_read_reported(
     source.write_bytes(b"Mobile,First Name\n" + good + b"+33612599999,Bad\xff\xfe name\n")
     with sandbox("octopush") as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url)
-        run = run_cli("import", source, "-p", "octopush", "-c", config, "--encoding", "utf-8",
-                      "--journal", tmp_path / "j", "--report", tmp_path / "r.json",
-                      "--output", "quiet")
+        run = run_cli(
+            "import",
+            source,
+            "-p",
+            "octopush",
+            "-c",
+            config,
+            "--encoding",
+            "utf-8",
+            "--journal",
+            tmp_path / "j",
+            "--report",
+            tmp_path / "r.json",
+            "--output",
+            "quiet",
+        )
         stored = len(emulator.stored())
     report = json.loads((tmp_path / "r.json").read_text())
     assert run.exit_code == 3

@@ -134,8 +134,14 @@ def test_explicit_mapping_wins(tmp_path: Path) -> None:
 
 def test_report_files_and_rejects(tmp_path: Path) -> None:
     run = run_cli(
-        "validate", SAMPLES / "messy.csv", "--report", tmp_path / "r.csv",
-        "--rejects", tmp_path / "rejects.csv", "--output", "quiet",
+        "validate",
+        SAMPLES / "messy.csv",
+        "--report",
+        tmp_path / "r.csv",
+        "--rejects",
+        tmp_path / "rejects.csv",
+        "--output",
+        "quiet",
     )
     assert run.exit_code == 1
     assert run.stdout == ""

@@ -88,8 +88,17 @@ def _import(
     )
     report = tmp_path / "report.json"
     run = run_cli(
-        "import", source, "-p", vendor.name, "-c", config, "--report", report,
-        "--journal", tmp_path / "journal.sqlite3", *extra,
+        "import",
+        source,
+        "-p",
+        vendor.name,
+        "-c",
+        config,
+        "--report",
+        report,
+        "--journal",
+        tmp_path / "journal.sqlite3",
+        *extra,
     )
     return run, json.loads(report.read_text()) if report.exists() else {}
 
@@ -181,14 +190,28 @@ def test_a_connection_dropped_after_commit_does_not_duplicate(
 def test_max_failures_stops_sending(
     tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
 ) -> None:
-    bad = "First Name,Last Name,Mobile,Email\n" + "".join(
-        f"N{i},L{i},12{i},n{i}@example.com\n" for i in range(3)
-    ) + "Ok,Row,+33612345601,ok@example.com\n"
+    bad = (
+        "First Name,Last Name,Mobile,Email\n"
+        + "".join(f"N{i},L{i},12{i},n{i}@example.com\n" for i in range(3))
+        + "Ok,Row,+33612345601,ok@example.com\n"
+    )
     source = write_csv(tmp_path / "bad.csv", bad)
     with sandbox(vendor.name) as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", vendor.name, base_url)
-        run = run_cli("import", source, "-p", vendor.name, "-c", config, "--max-failures", "2",
-                      "--output", "json", "--journal", tmp_path / "j.sqlite3")
+        run = run_cli(
+            "import",
+            source,
+            "-p",
+            vendor.name,
+            "-c",
+            config,
+            "--max-failures",
+            "2",
+            "--output",
+            "json",
+            "--journal",
+            tmp_path / "j.sqlite3",
+        )
         stored = emulator.stored()
     rows = {r["row"]: r for r in run.json()["rows"]}
     assert run.exit_code == 3

@@ -99,8 +99,15 @@ def test_the_example_config_builds_every_provider(monkeypatch: pytest.MonkeyPatc
     from contactctl.setup import build_provider
 
     example = Path(__file__).resolve().parents[2] / "config.example.yaml"
-    for name in ("OCTOPUSH_API_LOGIN", "OCTOPUSH_API_KEY", "SHOUTOUT_API_KEY",
-                 "CALLBELL_API_TOKEN", "PABBLY_API_KEY", "IVVY_API_KEY", "IVVY_API_SECRET"):
+    for name in (
+        "OCTOPUSH_API_LOGIN",
+        "OCTOPUSH_API_KEY",
+        "SHOUTOUT_API_KEY",
+        "CALLBELL_API_TOKEN",
+        "PABBLY_API_KEY",
+        "IVVY_API_KEY",
+        "IVVY_API_SECRET",
+    ):
         monkeypatch.setenv(name, f"value-of-{name}")
     config = parse_config_text(example.read_text(), example)
     assert set(config.providers) == set(BUILTIN)
