@@ -232,3 +232,35 @@ def test_a_poison_row_is_isolated_and_the_rest_land(
     assert rows[4]["status"] == "failed"
     assert "invalid value" in rows[4]["reason"]
     assert stored == PHONES - {"+33612345603"}
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_a_429_storm_without_retry_after_backs_off_and_lands_everything(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor, virtual_clock: VirtualClock
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        emulator.faults.fail_next(429, count=4)
+        run, _ = _import(tmp_path, vendor, base_url, max_retries=6)
+        stored = sorted(vendor.phone_of(r) for r in emulator.stored())
+    assert run.exit_code == 0, run.stderr
+    assert stored == sorted(PHONES)
+    assert len([s for s in virtual_clock.sleeps if s > 0]) >= 4  # it backed off each time
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+@pytest.mark.parametrize("fault", ["slow_after_commit", "malformed_after_commit", "502"])
+def test_answers_lost_after_the_vendor_committed_never_duplicate(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor, fault: str
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        if fault == "slow_after_commit":
+            emulator.faults.slow_next(3.0, count=2, commit=True)
+        elif fault == "malformed_after_commit":
+            emulator.faults.malformed_next(2, after_commit=True)
+        else:
+            emulator.faults.fail_next(502, count=2)
+        run, report = _import(tmp_path, vendor, base_url, timeout=0.5)
+        stored = [vendor.phone_of(r) for r in emulator.stored()]
+    assert run.exit_code == 0, run.stderr
+    assert sorted(stored) == sorted(PHONES)  # each contact exactly once
+    assert report["summary"]["failed"] == 0

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
@@ -309,6 +309,8 @@ def test_any_international_digits_agree_with_phonenumbers(code: int, rest: str) 
     digits=st.text(alphabet="0123456789", min_size=3, max_size=13),
 )
 def test_any_national_text_agrees_with_phonenumbers(region: str, digits: str) -> None:
+    # "00" always starts an international number here, whatever the region's own prefix.
+    assume(not digits.startswith("00"))
     text = f"{digits[:2]} {digits[2:]}"  # written with a space: not a spreadsheet number
     assert ours(text, region) == reference(text, region)
 
