@@ -62,8 +62,10 @@ def test_messy_file_then_reimport_then_skip_mode(
             r
             for r in emulator.requests[requests_before_skip:]
             if r.method in ("PATCH", "PUT")
-            or ((r.method == "POST" and "getContactList" not in str(r.query))
-            and not (name == "pabbly" and "skip" in str(r.query)))
+            or (
+                (r.method == "POST" and "getContactList" not in str(r.query))
+                and not (name == "pabbly" and "skip" in str(r.query))
+            )
         ]
         after_all = _phones(emulator, name)
     rows = rows_by_number(first)
