@@ -38,6 +38,21 @@ class OnDuplicate(StrEnum):
     SKIP = "skip"
 
 
+class OutputMode(StrEnum):
+    """What goes to standard output."""
+
+    TABLE = "table"
+    JSON = "json"
+    QUIET = "quiet"
+
+
+class ShowMode(StrEnum):
+    """Which rows the terminal table lists."""
+
+    PROBLEMS = "problems"
+    ALL = "all"
+
+
 class PhoneType(StrEnum):
     """phonenumbers' number types, by the names the report and the senders use."""
 

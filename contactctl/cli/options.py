@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from contactctl.model import InputFormat, OnDuplicate, OutputMode, ShowMode
 
-class Format(StrEnum):
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    JSONL = "jsonl"
-    XLSX = "xlsx"
-    VCF = "vcf"
-
-
-class Output(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    QUIET = "quiet"
-
-
-class Show(StrEnum):
-    PROBLEMS = "problems"
-    ALL = "all"
-
-
-class Duplicate(StrEnum):
-    UPDATE = "update"
-    SKIP = "skip"
+# The command line takes the same enumerations the rest of the code uses.
+Format = InputFormat
+Output = OutputMode
+Show = ShowMode
+Duplicate = OnDuplicate
 
 
 Files = Annotated[

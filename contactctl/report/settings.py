@@ -8,21 +8,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from contactctl.errors import UsageError
+from contactctl.model import OutputMode, ShowMode
 
-
-class OutputMode(StrEnum):
-    """What goes to standard output."""
-
-    TABLE = "table"
-    JSON = "json"
-    QUIET = "quiet"
-
-
-class ShowMode(StrEnum):
-    """Which rows the terminal table lists."""
-
-    PROBLEMS = "problems"
-    ALL = "all"
+__all__ = ["OutputMode", "ReportFormat", "ReportSettings", "ShowMode"]
 
 
 class ReportFormat(StrEnum):
