@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from rich.console import Console
-
+from contactctl.cli.console import consoles
 from contactctl.config import Config
 from contactctl.errors import UsageError
 from contactctl.mapping import MappingSpec
@@ -16,14 +14,7 @@ from contactctl.pipeline import InputPlan
 from contactctl.readers import ReadOptions
 from contactctl.report import OutputMode, ReportSettings, ShowMode, check_report_path
 
-
-def consoles() -> tuple[Console, Console]:
-    """Standard output holds only the result; everything else goes to standard error."""
-    # Piped output (a log, a CI job) has no width to fit: give tables room instead of 80.
-    stdout = Console(file=sys.stdout, soft_wrap=False)
-    if not stdout.is_terminal:
-        stdout = Console(file=sys.stdout, soft_wrap=False, width=160)
-    return stdout, Console(file=sys.stderr, soft_wrap=True)
+__all__ = ["consoles", "input_plan", "report_settings"]
 
 
 def input_plan(

@@ -12,7 +12,7 @@ def providers_command() -> None:
     def body() -> ExitCode:
         from rich.table import Table
 
-        from contactctl.cli.common import consoles
+        from contactctl.cli.console import consoles
         from contactctl.providers import provider_class, provider_names
 
         table = Table(title=None, show_lines=False)

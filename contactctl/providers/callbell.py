@@ -28,9 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UncertainDelivery, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
@@ -38,8 +36,12 @@ from contactctl.providers.base import Channel, Identity, Limits, Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
-from contactctl.send.api import Api
 from contactctl.send.once import create_once
+
+if TYPE_CHECKING:
+    import httpx
+
+    from contactctl.send.api import Api
 
 CONTACTS_PATH = "/v1/contacts"
 NAME_FALLBACKS = ("phone",)
@@ -54,15 +56,6 @@ class CallbellSettings(ProviderSettings):
     name_fallback: str | None = None
     # The channel contacts belong to (default: the account's main WhatsApp channel).
     channel_uuid: str | None = None
-
-
-class _BearerAuth(httpx.Auth):
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def auth_flow(self, request: httpx.Request) -> Any:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
 
 
 class Callbell(Provider[CallbellSettings]):
@@ -102,7 +95,10 @@ class Callbell(Provider[CallbellSettings]):
             raise UsageError("Config key providers.callbell.source must not be empty.")
 
     def auth(self) -> httpx.Auth:
-        return _BearerAuth(self.settings.api_token.reveal() if self.settings.api_token else "")
+        from contactctl.providers.auth import HeaderAuth
+
+        token = self.settings.api_token.reveal() if self.settings.api_token else ""
+        return HeaderAuth({"Authorization": f"Bearer {token}"})
 
     def identity_key(self, contact: Contact) -> str | None:
         return contact.phone

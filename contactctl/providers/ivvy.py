@@ -30,19 +30,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, BatchRejected, UncertainDelivery, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Channel, Identity, Limits, Provider, RunOptions
-from contactctl.providers.common import drop_blank, first_and_last
-from contactctl.providers.ivvy_auth import IvvySigner, utc_now
+from contactctl.providers.common import drop_blank, first_and_last, utc_now
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
-from contactctl.send.api import Api
 from contactctl.send.once import create_once
+
+if TYPE_CHECKING:
+    import httpx
+
+    from contactctl.send.api import Api
 
 CONTACT_PATH = "/api/1.0/contact"
 EMAIL_STATUSES = (1, 2, 3, 5)  # 4 "Registering" is no longer accepted by this call
@@ -116,6 +117,8 @@ class Ivvy(Provider[IvvySettings]):
                 )
 
     def auth(self) -> httpx.Auth:
+        from contactctl.providers.ivvy_auth import IvvySigner
+
         key = self.settings.api_key.reveal() if self.settings.api_key else ""
         secret = self.settings.api_secret.reveal() if self.settings.api_secret else ""
         # The clock is read per request, so a test can move it after the client is built.

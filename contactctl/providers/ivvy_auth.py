@@ -23,13 +23,11 @@ from datetime import UTC, datetime
 
 import httpx
 
+from contactctl.providers.common import utc_now
+
 API_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def content_md5(body: bytes) -> str:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
@@ -29,7 +27,11 @@ from contactctl.providers.base import Channel, Identity, Limits, Provider
 from contactctl.providers.common import drop_blank, first_and_last
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
-from contactctl.send.api import Api
+
+if TYPE_CHECKING:
+    import httpx
+
+    from contactctl.send.api import Api
 
 PATH = "/v1/public/contact/create"
 PARAM_SLOTS = ("param1", "param2", "param3", "param4", "param5")
@@ -46,17 +48,6 @@ class OctopushSettings(ProviderSettings):
     # param1..param5 ← the name of a mapped attribute, e.g. {param1: city, param3: civility}
     params: dict[str, str] | None = None
     auto_remove_blacklisted_numbers: bool = False
-
-
-class _HeaderAuth(httpx.Auth):
-    def __init__(self, login: str, key: str) -> None:
-        self._login = login
-        self._key = key
-
-    def auth_flow(self, request: httpx.Request) -> Any:
-        request.headers["api-login"] = self._login
-        request.headers["api-key"] = self._key
-        yield request
 
 
 class Octopush(Provider[OctopushSettings]):
@@ -109,8 +100,10 @@ class Octopush(Provider[OctopushSettings]):
             )
 
     def auth(self) -> httpx.Auth:
+        from contactctl.providers.auth import HeaderAuth
+
         key = self.settings.api_key.reveal() if self.settings.api_key else ""
-        return _HeaderAuth(self.settings.api_login or "", key)
+        return HeaderAuth({"api-login": self.settings.api_login or "", "api-key": key})
 
     def account_fingerprint(self) -> str:
         # The login is the account's public identity: no need to derive anything from the key.

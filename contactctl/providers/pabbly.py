@@ -32,16 +32,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Channel, Identity, Limits, Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
-from contactctl.send.api import Api
+
+if TYPE_CHECKING:
+    import httpx
+
+    from contactctl.send.api import Api
 
 CONTACTS_PATH = "/api/v1/contacts"
 LOOKUP_PATH = "/api/v1/contacts/"
@@ -54,15 +56,6 @@ Existing = bool | None  # True: present, False: absent, None: the look-up cannot
 @dataclass(frozen=True)
 class PabblySettings(ProviderSettings):
     api_key: Secret | None = None
-
-
-class _BearerAuth(httpx.Auth):
-    def __init__(self, key: str) -> None:
-        self._key = key
-
-    def auth_flow(self, request: httpx.Request) -> Any:
-        request.headers["Authorization"] = f"Bearer {self._key}"
-        yield request
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,10 @@ class Pabbly(Provider[PabblySettings]):
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id")
 
     def auth(self) -> httpx.Auth:
-        return _BearerAuth(self.settings.api_key.reveal() if self.settings.api_key else "")
+        from contactctl.providers.auth import HeaderAuth
+
+        key = self.settings.api_key.reveal() if self.settings.api_key else ""
+        return HeaderAuth({"Authorization": f"Bearer {key}"})
 
     def identity_key(self, contact: Contact) -> str | None:
         return contact.phone

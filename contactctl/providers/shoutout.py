@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
@@ -27,7 +25,11 @@ from contactctl.providers.base import Channel, Identity, Limits, Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
-from contactctl.send.api import Api
+
+if TYPE_CHECKING:
+    import httpx
+
+    from contactctl.send.api import Api
 
 PATH = "/coreservice/contacts"
 # Keys with a meaning of their own at ShoutOUT: a custom attribute may not overwrite them.
@@ -38,15 +40,6 @@ UPSERTED_REASON = "written; ShoutOUT does not say whether the contact was new"
 @dataclass(frozen=True)
 class ShoutoutSettings(ProviderSettings):
     api_key: Secret | None = None
-
-
-class _ApikeyAuth(httpx.Auth):
-    def __init__(self, key: str) -> None:
-        self._key = key
-
-    def auth_flow(self, request: httpx.Request) -> Any:
-        request.headers["Authorization"] = f"Apikey {self._key}"
-        yield request
 
 
 class Shoutout(Provider[ShoutoutSettings]):
@@ -80,7 +73,10 @@ class Shoutout(Provider[ShoutoutSettings]):
             )
 
     def auth(self) -> httpx.Auth:
-        return _ApikeyAuth(self.settings.api_key.reveal() if self.settings.api_key else "")
+        from contactctl.providers.auth import HeaderAuth
+
+        key = self.settings.api_key.reveal() if self.settings.api_key else ""
+        return HeaderAuth({"Authorization": f"Apikey {key}"})
 
     def identity_key(self, contact: Contact) -> str | None:
         if contact.external_id:

@@ -1,0 +1,16 @@
+"""The two consoles every command writes to (kept light: `providers` imports only this)."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+
+def consoles() -> tuple[Console, Console]:
+    """Standard output holds only the result; everything else goes to standard error."""
+    # Piped output (a log, a CI job) has no width to fit: give tables room instead of 80.
+    stdout = Console(file=sys.stdout, soft_wrap=False)
+    if not stdout.is_terminal:
+        stdout = Console(file=sys.stdout, soft_wrap=False, width=160)
+    return stdout, Console(file=sys.stderr, soft_wrap=True)
