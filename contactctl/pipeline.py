@@ -53,10 +53,16 @@ def open_inputs(plan: InputPlan, stack: ExitStack, warn: Warn) -> list[tuple[Tab
         if columns.unmapped:
             warn(
                 f"{table.source}: columns not imported (map them with --mapping to use them): "
-                + ", ".join(columns.unmapped)
+                + _listing(columns.unmapped)
             )
         opened.append((table, columns))
     return opened
+
+
+def _listing(names: list[str], most: int = 20) -> str:
+    """A list for one warning line: a file with a million columns must not print them all."""
+    shown = ", ".join(names[:most])
+    return f"{shown} … and {len(names) - most} more" if len(names) > most else shown
 
 
 def read_contacts(
