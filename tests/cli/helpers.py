@@ -43,3 +43,12 @@ def write_csv(path: Path, text: str) -> Path:
 
 def rows_by_number(report: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {row["row"]: row for row in report["rows"]}
+
+
+def wait_for_requests(emulator: Any, count: int, timeout_s: float = 20.0) -> None:
+    """Block until the emulator has seen `count` requests (a child process is sending)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while len(emulator.requests) < count and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from contactctl.sandbox import SANDBOX_CREDENTIALS
-from tests.cli.helpers import run_cli, write_config, write_csv
+from tests.cli.helpers import run_cli, wait_for_requests, write_config, write_csv
 from tests.conftest import SandboxFactory
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -163,10 +163,7 @@ def test_ctrl_c_writes_the_partial_report_and_exits_130_and_the_rerun_resumes(
             "quiet",
         )
         process = _spawn(*args, "--report", str(report))
-        for _ in range(400):  # interrupt once the vendor has seen a few requests
-            if len(emulator.requests) >= 3:
-                break
-            subprocess.run(["sleep", "0.05"], check=True)
+        wait_for_requests(emulator, 3)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
         stored_then = len(emulator.stored())

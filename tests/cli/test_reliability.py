@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from contactctl.journal import Journal
-from tests.cli.helpers import run_cli, write_config, write_csv
+from tests.cli.helpers import run_cli, wait_for_requests, write_config, write_csv
 from tests.conftest import SandboxFactory
 
 ROWS = 300
@@ -49,10 +49,7 @@ def test_sigkill_mid_run_then_rerun_delivers_each_contact_once(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for _ in range(400):
-            if len(emulator.requests) >= 5:
-                break
-            subprocess.run(["sleep", "0.05"], check=True)
+        wait_for_requests(emulator, 5)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=20)
         landed_before = len(emulator.stored())
