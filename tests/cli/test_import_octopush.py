@@ -166,3 +166,30 @@ def test_list_name_over_thirty_characters_is_refused_before_sending(
     assert run.exit_code == 2
     assert "30" in run.stderr
     assert requests == []
+
+
+def test_after_a_lost_answer_an_update_is_not_claimed(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n+33698765432\n")
+    with sandbox("octopush") as (emulator, base_url):
+        emulator.faults.drop_next(1, after_commit=True)  # created, but we never hear it
+        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
+        run = run_cli(
+            "import",
+            source,
+            "-p",
+            "octopush",
+            "-c",
+            config,
+            "--output",
+            "json",
+            "--journal",
+            tmp_path / "j",
+        )
+        stored = len(emulator.stored())
+    rows = run.json()["rows"]
+    assert stored == 2
+    # The retry's "updated" may be our own first attempt: the row says what is known.
+    assert {r["status"] for r in rows} == {"upserted"}
+    assert all("earlier attempt may have created it" in r["reason"] for r in rows)
