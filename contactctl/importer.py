@@ -20,9 +20,7 @@ from contactctl.progress import ProgressSink
 from contactctl.providers.base import Provider
 from contactctl.report import Reporter
 from contactctl.secrets import Redactor
-from contactctl.send.api import Api, ApiSettings
-from contactctl.send.client import build_client, check_transport_security
-from contactctl.send.pacing import TokenBucket
+from contactctl.send.client import build_api, build_client, check_transport_security
 from contactctl.send.sender import Sender, SendHooks, SendOutcome, SendSettings
 from contactctl.setup import build_provider, require_credentials
 from contactctl.tuning import Resolved, resolve_tuning
@@ -104,13 +102,7 @@ async def _send(
     redact = Redactor(provider.settings.secrets())
     client = build_client(provider, tuning.concurrency, redact, plan.verbose, stderr.file)
     async with client:
-        api = Api(
-            client,
-            TokenBucket(tuning.requests_per_second),
-            ApiSettings(provider.vendor, provider.settings.max_retries),
-            redact,
-            provider.error_message,
-        )
+        api = build_api(provider, client, tuning.requests_per_second, redact)
         settings = SendSettings(tuning.batch_size, tuning.concurrency, plan.max_failures)
         sender = Sender(provider, api, settings, emit, hooks)
         task = asyncio.ensure_future(sender.run(items))

@@ -43,11 +43,6 @@ class Redactor:
         # are skipped: replacing "1" everywhere would shred messages without protecting much.
         self._values = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
 
-    def add(self, value: str) -> None:
-        if len(value) >= 4 and value not in self._values:
-            self._values.append(value)
-            self._values.sort(key=len, reverse=True)
-
     def __call__(self, text: str) -> str:
         for value in self._values:
             if value in text:

@@ -18,11 +18,6 @@ def first_and_last(contact: Contact) -> tuple[str | None, str | None]:
     return split_name(contact.name)
 
 
-def full_name(contact: Contact) -> str | None:
-    """ "First Last" for vendors that take one name field."""
-    return contact.display_name
-
-
 def digits(e164: str) -> str:
     """E.164 without its "+": the form most vendors in this family expect."""
     return e164.lstrip("+")

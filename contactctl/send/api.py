@@ -18,7 +18,6 @@ read) the call raises UncertainDelivery and the provider checks before sending i
 from __future__ import annotations
 
 import email.utils
-import json as jsonlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -77,7 +76,6 @@ class Api:
         self._settings = settings
         self._redact = redact
         self._error_message = error_message
-        self.requests_sent = 0
 
     async def call(
         self,
@@ -128,15 +126,14 @@ class Api:
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        # "Full jitter" exponential backoff: spreads retries of concurrent workers apart.
-        backoff = wait_random_exponential(
-            multiplier=self._settings.backoff_initial_s, max=self._settings.backoff_max_s
-        )(state)
         if isinstance(exc, RetryableError) and exc.retry_after_s is not None:
-            # The vendor said when: wait that long (plus the backoff's jitter, never less).
+            # The vendor said when: every worker waits that long (the pacer is shared).
             self._pacer.pause(exc.retry_after_s)
             return max(exc.retry_after_s, 0.0)
-        return backoff
+        # "Full jitter" exponential backoff: spreads retries of concurrent workers apart.
+        return wait_random_exponential(
+            multiplier=self._settings.backoff_initial_s, max=self._settings.backoff_max_s
+        )(state)
 
     async def _attempt(
         self,
@@ -147,7 +144,6 @@ class Api:
         accept: frozenset[int],
     ) -> Reply:
         await self._pacer.acquire()
-        self.requests_sent += 1
         try:
             response = await self._client.request(method, path, json=body, params=params)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -220,8 +216,3 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
         seconds = when.timestamp() - time.time()
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-
-
-def dumps(data: Any) -> bytes:
-    """Compact JSON, as the request body is signed byte for byte by some vendors."""
-    return jsonlib.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()

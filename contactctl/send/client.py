@@ -12,6 +12,8 @@ from contactctl.errors import UsageError
 from contactctl.providers.base import Provider
 from contactctl.providers.settings import is_loopback
 from contactctl.secrets import REDACTED, Redactor
+from contactctl.send.api import Api, ApiSettings
+from contactctl.send.pacing import TokenBucket
 
 # Headers whose whole value is a credential, whatever the vendor.
 SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-authorization", "api-login"})
@@ -47,6 +49,22 @@ def build_client(
         headers={"Accept": "application/json", "User-Agent": _user_agent()},
         event_hooks=hooks,
         follow_redirects=False,
+    )
+
+
+def build_api(
+    provider: Provider[Any],
+    client: httpx.AsyncClient,
+    requests_per_second: float,
+    redact: Redactor | None = None,
+) -> Api:
+    """The paced, retrying, redacting Api a provider is handed for one run."""
+    return Api(
+        client,
+        TokenBucket(requests_per_second),
+        ApiSettings(provider.vendor, provider.settings.max_retries),
+        redact or Redactor(provider.settings.secrets()),
+        provider.error_message,
     )
 
 

@@ -45,7 +45,6 @@ class SendOutcome:
     aborted: str | None = None  # why the run stopped early, if it did
     interrupted: bool = False
     failed: int = 0
-    batches: int = 0
     in_flight: set[tuple[str, int]] = field(default_factory=set)
 
 
@@ -147,7 +146,6 @@ class Sender:
             if self.outcome.aborted:
                 self._fail_all(batch, NOT_SENT_ABORTED)
                 continue
-            self.outcome.batches += 1
             keys = {(c.source, c.row) for c in batch}
             self.outcome.in_flight |= keys
             await self._push_isolating(batch)

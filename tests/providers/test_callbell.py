@@ -14,9 +14,9 @@ from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers.base import RunOptions
 from contactctl.providers.callbell import Callbell, CallbellSettings
 from contactctl.sandbox import SANDBOX_CREDENTIALS
-from contactctl.secrets import Redactor, Secret
-from contactctl.send.api import Api, ApiSettings
-from contactctl.send.pacing import TokenBucket
+from contactctl.secrets import Secret
+from contactctl.send.api import Api
+from contactctl.send.client import build_api
 from contactctl.send.sender import Sender, SendSettings
 
 Hook = Callable[[httpx.Request], Awaitable[None]]
@@ -42,13 +42,7 @@ def contact(
 
 
 def make_api(client: httpx.AsyncClient, callbell: Callbell) -> Api:
-    return Api(
-        client,
-        TokenBucket(callbell.limits.requests_per_second),
-        ApiSettings(callbell.vendor, callbell.settings.max_retries),
-        Redactor(callbell.settings.secrets()),
-        callbell.error_message,
-    )
+    return build_api(callbell, client, callbell.limits.requests_per_second)
 
 
 def client_for(callbell: Callbell, hooks: Sequence[Hook] = ()) -> httpx.AsyncClient:

@@ -19,9 +19,8 @@ from contactctl.providers.ivvy import Ivvy, IvvySettings
 from contactctl.providers.ivvy_auth import IvvySigner
 from contactctl.providers.settings import parse_settings
 from contactctl.sandbox import SANDBOX_CREDENTIALS
-from contactctl.secrets import Redactor, Secret
-from contactctl.send.api import Api, ApiSettings
-from contactctl.send.pacing import TokenBucket
+from contactctl.secrets import Secret
+from contactctl.send.client import build_api
 
 Hook = Callable[[httpx.Request], Awaitable[None]]
 CREDENTIALS = SANDBOX_CREDENTIALS["ivvy"]
@@ -59,13 +58,7 @@ def push_each(
             event_hooks={"request": list(hooks)},
         )
         async with client:
-            api = Api(
-                client,
-                TokenBucket(ivvy.limits.requests_per_second),
-                ApiSettings(ivvy.vendor, ivvy.settings.max_retries),
-                Redactor(ivvy.settings.secrets()),
-                ivvy.error_message,
-            )
+            api = build_api(ivvy, client, ivvy.limits.requests_per_second)
             return [r for c in contacts for r in await ivvy.push([c], api)]
 
     return asyncio.run(go())

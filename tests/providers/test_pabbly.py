@@ -14,9 +14,8 @@ from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers.base import RunOptions
 from contactctl.providers.pabbly import Pabbly, PabblySettings
 from contactctl.sandbox import SANDBOX_CREDENTIALS
-from contactctl.secrets import Redactor, Secret
-from contactctl.send.api import Api, ApiSettings
-from contactctl.send.pacing import TokenBucket
+from contactctl.secrets import Secret
+from contactctl.send.client import build_api
 
 KEY = SANDBOX_CREDENTIALS["pabbly"]["api_key"]
 SKIP, OVERWRITE = OnDuplicate.SKIP, OnDuplicate.UPDATE
@@ -50,13 +49,7 @@ def push(
             event_hooks={"request": list(hooks)},
         )
         async with client:
-            api = Api(
-                client,
-                TokenBucket(pabbly.limits.requests_per_second),
-                ApiSettings(pabbly.vendor, pabbly.settings.max_retries),
-                Redactor(pabbly.settings.secrets()),
-                pabbly.error_message,
-            )
+            api = build_api(pabbly, client, pabbly.limits.requests_per_second)
             return await pabbly.push(batch, api)
 
     return asyncio.run(go())
