@@ -52,3 +52,17 @@ def wait_for_requests(emulator: Any, count: int, timeout_s: float = 20.0) -> Non
     deadline = time.monotonic() + timeout_s
     while len(emulator.requests) < count and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def import_to(
+    tmp_path: Path,
+    provider: str,
+    base_url: str,
+    source: Path,
+    *options: str | Path,
+    **settings: Any,
+) -> Run:
+    """`contactctl import source` to an emulator, with a config and journal in tmp_path."""
+    config = write_config(tmp_path / "c.yaml", provider, base_url, **settings)
+    journal = tmp_path / "j.sqlite3"
+    return run_cli("import", source, "-p", provider, "-c", config, "--journal", journal, *options)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from contactctl.sandbox import SANDBOX_CREDENTIALS
-from tests.cli.helpers import run_cli, wait_for_requests, write_config, write_csv
+from tests.cli.helpers import import_to, run_cli, wait_for_requests, write_config, write_csv
 from tests.conftest import SandboxFactory
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -97,11 +97,8 @@ def test_verbose_shows_exchanges_with_secrets_redacted(
     tmp_path: Path, sandbox: SandboxFactory
 ) -> None:
     with sandbox("octopush") as (_, base_url):
-        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
         source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n")
-        run = run_cli(
-            "import", source, "-p", "octopush", "-c", config, "-v", "--journal", tmp_path / "j"
-        )
+        run = import_to(tmp_path, "octopush", base_url, source, "-v")
     assert "> POST" in run.stderr
     assert "/v1/public/contact/create" in run.stderr
     assert "api-key: ***" in run.stderr

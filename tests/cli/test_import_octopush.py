@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.cli.helpers import rows_by_number, run_cli, write_config, write_csv
+from tests.cli.helpers import import_to, rows_by_number, run_cli, write_config, write_csv
 from tests.conftest import SandboxFactory
 
 SECRET = "octopush-test-secret-9f8e7d"
@@ -31,19 +31,7 @@ def test_messy_file_lands_once_each_with_an_honest_report(
 ) -> None:
     source = write_csv(tmp_path / "messy.csv", MESSY)
     with sandbox("octopush") as (emulator, base_url):
-        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
-        run = run_cli(
-            "import",
-            source,
-            "-p",
-            "octopush",
-            "-c",
-            config,
-            "--report",
-            tmp_path / "r.json",
-            "--journal",
-            tmp_path / "j.sqlite3",
-        )
+        run = import_to(tmp_path, "octopush", base_url, source, "--report", tmp_path / "r.json")
         stored = _stored(emulator)
     report = json.loads((tmp_path / "r.json").read_text())
     rows = rows_by_number(report)
@@ -125,19 +113,15 @@ def test_refused_credentials_stop_the_run_and_never_show_the_secret(
 ) -> None:
     source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n+33698765432\n")
     with sandbox("octopush") as (emulator, base_url):
-        config = write_config(tmp_path / "c.yaml", "octopush", base_url, api_key=SECRET)
-        run = run_cli(
-            "import",
-            source,
-            "-p",
+        run = import_to(
+            tmp_path,
             "octopush",
-            "-c",
-            config,
+            base_url,
+            source,
             "-v",
             "--report",
             tmp_path / "r.json",
-            "--journal",
-            tmp_path / "j.sqlite3",
+            api_key=SECRET,
         )
         stored = emulator.stored()
     report_text = (tmp_path / "r.json").read_text()
@@ -174,19 +158,7 @@ def test_after_a_lost_answer_an_update_is_not_claimed(
     source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345678\n+33698765432\n")
     with sandbox("octopush") as (emulator, base_url):
         emulator.faults.drop_next(1, after_commit=True)  # created, but we never hear it
-        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
-        run = run_cli(
-            "import",
-            source,
-            "-p",
-            "octopush",
-            "-c",
-            config,
-            "--output",
-            "json",
-            "--journal",
-            tmp_path / "j",
-        )
+        run = import_to(tmp_path, "octopush", base_url, source, "--output", "json")
         stored = len(emulator.stored())
     rows = run.json()["rows"]
     assert stored == 2

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from contactctl.journal import Journal
-from tests.cli.helpers import run_cli, wait_for_requests, write_config, write_csv
+from tests.cli.helpers import import_to, run_cli, wait_for_requests, write_config, write_csv
 from tests.conftest import SandboxFactory
 
 ROWS = 300
@@ -133,18 +133,13 @@ def test_a_file_that_breaks_halfway_aborts_with_what_was_read_reported(
     source = tmp_path / "broken.csv"
     source.write_bytes(b"Mobile,First Name\n" + good + b"+33612599999,Bad\xff\xfe name\n")
     with sandbox("octopush") as (emulator, base_url):
-        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
-        run = run_cli(
-            "import",
-            source,
-            "-p",
+        run = import_to(
+            tmp_path,
             "octopush",
-            "-c",
-            config,
+            base_url,
+            source,
             "--encoding",
             "utf-8",
-            "--journal",
-            tmp_path / "j",
             "--report",
             tmp_path / "r.json",
             "--output",
