@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -13,19 +15,39 @@ from contactctl.send import timing
 
 
 class VirtualClock:
-    """Time that advances only when the code under test sleeps; every wait is recorded."""
+    """Time that advances only when the code under test sleeps; every wait is recorded.
+
+    Sleepers wake in the order of their wake-up times and time moves to each one's as it
+    wakes, so workers waiting side by side do not add their waits up.
+    """
+
+    # Turns of the event loop a sleeper gives the other tasks to reach their own sleeps
+    # before the earliest one wakes.
+    YIELDS = 4
 
     def __init__(self) -> None:
         self.now_s = 1000.0
         self.sleeps: list[float] = []
+        self._sleeping: list[tuple[float, int]] = []
+        self._order = itertools.count()
 
     def now(self) -> float:
         return self.now_s
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now_s += seconds
-        await asyncio.sleep(0)
+        me = (self.now_s + seconds, next(self._order))
+        heapq.heappush(self._sleeping, me)
+        try:
+            while True:
+                for _ in range(self.YIELDS):
+                    await asyncio.sleep(0)
+                if self._sleeping[0] == me:
+                    break
+        finally:
+            self._sleeping.remove(me)
+            heapq.heapify(self._sleeping)
+        self.now_s = max(self.now_s, me[0])
 
 
 @pytest.fixture(autouse=True)

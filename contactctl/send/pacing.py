@@ -19,16 +19,20 @@ class TokenBucket:
         self._paused_until = 0.0
 
     async def acquire(self) -> None:
-        """Wait until a request may go out, then take its slot."""
+        """Wait for this request's slot, then return: it may go out."""
         while True:
             now = timing.clock.now()
-            tat = max(self._theoretical_arrival, now, self._paused_until)
-            allowed_at = tat - (self.burst - 1) * self.interval_s
-            if allowed_at <= now:
-                self._theoretical_arrival = tat + self.interval_s
+            slot = max(self._theoretical_arrival, now, self._paused_until)
+            # The slot is taken before waiting, so concurrent workers queue one interval
+            # apart: none wakes for a slot another takes, and one that wakes late does not
+            # push the later slots back (the rate is kept, not lost to event-loop delays).
+            self._theoretical_arrival = slot + self.interval_s
+            allowed_at = slot - (self.burst - 1) * self.interval_s
+            if allowed_at > now:
+                await timing.sleep(allowed_at - now)
+            if self._paused_until <= slot:
                 return
-            # Other workers may take slots while this one sleeps: recompute after waking.
-            await timing.sleep(allowed_at - now)
+            # A Retry-After arrived while this worker waited: queue again behind the pause.
 
     def pause(self, seconds: float) -> None:
         """Hold every request back for `seconds` (a vendor's Retry-After)."""

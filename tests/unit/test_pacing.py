@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 
+from contactctl.send import timing
 from contactctl.send.api import parse_retry_after
 from contactctl.send.pacing import TokenBucket
 from tests.conftest import VirtualClock
@@ -61,3 +62,69 @@ def test_pause_holds_every_request_back(virtual_clock: VirtualClock) -> None:
 )
 def test_retry_after_parsing(header: str | None, expected: float | None) -> None:
     assert parse_retry_after(header) == expected
+
+
+class LateClock(VirtualClock):
+    """Every wait ends `late_s` after it was due, as on a busy event loop."""
+
+    def __init__(self, late_s: float) -> None:
+        super().__init__()
+        self.late_s = late_s
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds + self.late_s)
+
+
+def test_late_wake_ups_do_not_slow_the_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = LateClock(late_s=0.05)  # half of every interval
+    monkeypatch.setattr(timing.clock, "now", clock.now)
+    monkeypatch.setattr(timing.clock, "sleep", clock.sleep)
+    bucket = TokenBucket(requests_per_second=10)
+    times: list[float] = []
+
+    async def worker() -> None:
+        for _ in range(25):
+            await bucket.acquire()
+            times.append(clock.now())
+
+    async def main() -> None:
+        await asyncio.gather(*(worker() for _ in range(4)))
+
+    asyncio.run(main())
+    times.sort()
+    # 100 requests at 10/s: 9.9 s, and the lateness once, not once per request (14.85 s).
+    assert times[-1] - times[0] == pytest.approx(9.9 + 0.05, abs=0.01)
+
+
+def test_waiting_workers_wake_once_per_request(virtual_clock: VirtualClock) -> None:
+    bucket = TokenBucket(requests_per_second=50)
+
+    async def worker() -> None:
+        for _ in range(5):
+            await bucket.acquire()
+
+    async def main() -> None:
+        await asyncio.gather(*(worker() for _ in range(8)))
+
+    asyncio.run(main())
+    # 40 requests, the first without a wait: no worker wakes for a slot another one takes.
+    assert len(virtual_clock.sleeps) == 39
+
+
+def test_workers_already_waiting_queue_again_behind_a_pause(virtual_clock: VirtualClock) -> None:
+    bucket = TokenBucket(requests_per_second=10)
+    times: list[float] = []
+
+    async def record() -> None:
+        await bucket.acquire()
+        times.append(virtual_clock.now())
+
+    async def main() -> None:
+        await bucket.acquire()  # at 1000.0
+        waiting = [asyncio.create_task(record()) for _ in range(3)]
+        await asyncio.sleep(0)  # each takes its slot (1000.1 … 1000.3) and waits for it
+        bucket.pause(5.0)  # then a Retry-After arrives
+        await asyncio.gather(*waiting)
+
+    asyncio.run(main())
+    assert sorted(times) == pytest.approx([1005.0, 1005.1, 1005.2])
