@@ -112,8 +112,8 @@ class Contact:
         """The name a person would recognise: the full name, else first and last joined."""
         if self.name:
             return self.name
-        joined = " ".join(part for part in (self.first_name, self.last_name) if part)
-        return joined or None
+        first, last = self.first_name, self.last_name
+        return f"{first} {last}" if first and last else first or last or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +139,18 @@ class RowResult:
         id: str | None = None,
     ) -> RowResult:
         # What normalisation repaired rides along, so the row says so whatever its status.
-        parts = [part for part in (reason, *contact.notes) if part]
+        if contact.notes:
+            reason = "; ".join((reason, *contact.notes) if reason else contact.notes)
         return cls(
-            source=contact.source,
-            row=contact.row,
-            status=status,
-            reason="; ".join(parts) or None,
-            name=contact.display_name,
-            phone=contact.phone,
-            email=contact.email,
-            id=id,
-            raw=contact.raw,
+            contact.source,
+            contact.row,
+            status,
+            reason or None,
+            contact.display_name,
+            contact.phone,
+            contact.email,
+            id,
+            contact.raw,
         )
 
     @classmethod

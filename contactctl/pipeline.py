@@ -66,8 +66,14 @@ def _listing(names: list[str], most: int = 20) -> str:
 
 
 def read_contacts(
-    inputs: Iterable[tuple[Table, ColumnMap]], options: NormalizeOptions
+    inputs: Iterable[tuple[Table, ColumnMap]], options: NormalizeOptions, workers: int = 0
 ) -> Iterator[Contact | RowResult]:
+    """Each row normalised, in file order; by `workers` other processes if not 0."""
+    if workers > 0:
+        from contactctl.parallel import normalized_in_parallel
+
+        yield from normalized_in_parallel(inputs, options, workers)
+        return
     for table, columns in inputs:
         for raw in table.rows:
             yield normalize(raw, columns.apply(raw), options)
@@ -89,13 +95,15 @@ class Screen:
             yield item if isinstance(item, RowResult) else self._screen(item)
 
     def _screen(self, contact: Contact) -> Contact | RowResult:
-        reason = self._vendor_reason(contact) or self._channel_reason(contact)
-        if reason:
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+        if self._provider is not None:
+            reason = self._vendor_reason(contact) or self._channel_reason(contact)
+            if reason:
+                return RowResult.for_contact(contact, Status.FAILED, reason)
         duplicate = self._deduper.check(contact)
         if duplicate is not None:
             return duplicate
-        self._warn_unsent(contact)
+        if self._provider is not None:
+            self._warn_unsent(contact)
         return contact
 
     def _vendor_reason(self, contact: Contact) -> str | None:

@@ -10,6 +10,7 @@ from rich.console import Console
 from contactctl.config import Config
 from contactctl.errors import ExitCode
 from contactctl.model import RowResult, Status
+from contactctl.parallel import worker_count
 from contactctl.pipeline import InputPlan, Screen, open_inputs, read_contacts
 from contactctl.progress import ProgressSink
 from contactctl.providers.base import Provider, RunOptions
@@ -37,10 +38,11 @@ def run_validate(
         provider = build_provider(provider_name, config, RunOptions())
     with ExitStack() as stack:
         inputs = open_inputs(plan, stack, warn)
+        workers = worker_count(plan.files)
         reporter = Reporter(settings, stdout, stderr)
         with ProgressSink(reporter.add, stderr, settings.output) as sink:
             screened = Screen(provider, allow_landlines, warn)(
-                read_contacts(inputs, plan.normalize)
+                read_contacts(inputs, plan.normalize, workers)
             )
             for item in screened:
                 if isinstance(item, RowResult):

@@ -8,6 +8,7 @@ from contactctl.errors import ExitCode
 from contactctl.model import Status
 
 WRITTEN = (Status.ADDED, Status.UPDATED, Status.UPSERTED)
+_FIELD = {status: str(status.value) for status in Status}
 
 
 @dataclass
@@ -23,9 +24,10 @@ class Summary:
 
     def count(self, status: Status) -> None:
         self.total += 1
-        # A Status is the str of its field's name (StrEnum), so the two cannot drift apart;
-        # using it directly skips the enum's slow `.value` on the hot path.
-        setattr(self, status, getattr(self, status) + 1)
+        # A Status's value is its field's name, so the two cannot drift apart; the plain
+        # text (not the enum) makes the attribute look-up the interpreter's fast one.
+        name = _FIELD[status]
+        setattr(self, name, getattr(self, name) + 1)
 
     def as_dict(self) -> dict[str, int]:
         return {

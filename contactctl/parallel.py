@@ -1,0 +1,184 @@
+"""Mapping and normalising on every core, for large inputs.
+
+Duplicates can only be told in file order, and the report is kept in it, so reading,
+screening and reporting stay in this process; mapping and normalising, about two thirds of
+what a row costs, go to worker processes a chunk of rows at a time and come back in the
+order they were read. The report is the same, row for row, as with one process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from contactctl.errors import ConfigError, ContactctlError, ExitCode
+from contactctl.model import Contact, RawRow, RowResult
+from contactctl.wire import (
+    WireResult,
+    WireRow,
+    result_from_wire,
+    result_to_wire,
+    row_from_wire,
+    row_to_wire,
+)
+
+if TYPE_CHECKING:
+    from contactctl.mapping import ColumnMap
+    from contactctl.normalize import NormalizeOptions
+    from contactctl.readers import Table
+
+WORKERS_VARIABLE = "CONTACTCTL_WORKERS"
+# Below this much input, starting the workers (each imports phonenumbers: ~0.3 s) costs
+# more than they save.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+CHUNK_ROWS = 1000
+# Chunks in flight per worker: enough that none waits while the next chunk is read, few
+# enough that memory does not grow with the file.
+AHEAD_PER_WORKER = 3
+
+Normalized = Contact | RowResult
+
+
+class WorkerDied(ContactctlError):
+    """A worker process ended without answering (killed, out of memory)."""
+
+    exit_code = ExitCode.ABORTED
+
+
+def worker_count(files: Iterable[str], cores: int | None = None) -> int:
+    """Worker processes to normalise with; 0 means this process does it.
+
+    CONTACTCTL_WORKERS wins when set (0: this process alone). Otherwise there is one worker
+    per core when there are several cores and the files hold at least PARALLEL_MIN_BYTES.
+    """
+    configured = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if configured:
+        if not configured.isdigit():
+            raise ConfigError(
+                f"{WORKERS_VARIABLE}={configured!r} is not a number of processes.",
+                "Set it to a number of worker processes (0: normalise in this one), or unset it.",
+            )
+        return int(configured)
+    cores = cores if cores is not None else _usable_cores()
+    if cores < 2 or _input_bytes(files) < PARALLEL_MIN_BYTES:
+        return 0
+    return cores
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on, not the machine's
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _input_bytes(files: Iterable[str]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += os.path.getsize(path)
+        except OSError:  # standard input, a pipe: its size is unknown
+            continue
+    return total
+
+
+def normalized_in_parallel(
+    inputs: Iterable[tuple[Table, ColumnMap]], options: NormalizeOptions, workers: int
+) -> Iterator[Normalized]:
+    """What `pipeline.read_contacts` yields, with the normalising done by `workers` processes."""
+    import multiprocessing
+
+    try:
+        # "spawn": a fork would copy whatever threads and locks this process holds.
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+        )
+    except (OSError, ImportError, NotImplementedError):  # no process support here
+        from contactctl.pipeline import read_contacts
+
+        yield from read_contacts(inputs, options)
+        return
+    try:
+        yield from _run(pool, _chunks(inputs), options, workers * AHEAD_PER_WORKER)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run(
+    pool: ProcessPoolExecutor,
+    chunks: Iterator[tuple[ColumnMap, list[RawRow]]],
+    options: NormalizeOptions,
+    ahead: int,
+) -> Iterator[Normalized]:
+    # Each chunk's own rows stay here: the results come back without them.
+    pending: deque[tuple[Future[list[WireResult]], list[RawRow]]] = deque()
+    while True:
+        try:
+            chunk = next(chunks, None)
+        except ContactctlError:
+            # A file that breaks halfway: the rows read before the break are still reported.
+            while pending:
+                yield from _answer(*pending.popleft())
+            raise
+        if chunk is None:
+            break
+        columns, raws = chunk
+        rows = [row_to_wire(raw) for raw in raws]
+        pending.append((pool.submit(normalize_chunk, columns, options, rows), raws))
+        if len(pending) >= ahead:
+            yield from _answer(*pending.popleft())
+    while pending:
+        yield from _answer(*pending.popleft())
+
+
+def _chunks(
+    inputs: Iterable[tuple[Table, ColumnMap]],
+) -> Iterator[tuple[ColumnMap, list[RawRow]]]:
+    for table, columns in inputs:
+        rows = table.rows
+        chunk: list[RawRow] = []
+        try:
+            while True:
+                chunk = []
+                chunk.extend(islice(rows, CHUNK_ROWS))  # keeps what it got if the file breaks
+                if not chunk:
+                    break
+                yield columns, chunk
+        except ContactctlError:
+            if chunk:  # the rows read before the file broke go on like any others
+                yield columns, chunk
+            raise
+
+
+def _answer(future: Future[list[WireResult]], raws: list[RawRow]) -> Iterator[Normalized]:
+    try:
+        results = future.result()
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "A worker process normalising rows stopped unexpectedly (out of memory?).",
+            f"Run again with {WORKERS_VARIABLE}=0 to normalise in this process.",
+        ) from None
+    return map(result_from_wire, results, raws)
+
+
+def normalize_chunk(
+    columns: ColumnMap, options: NormalizeOptions, rows: list[WireRow]
+) -> list[WireResult]:
+    """In a worker: the chunk's rows mapped and normalised, in order."""
+    from contactctl.normalize import normalize
+
+    results: list[WireResult] = []
+    for wire in rows:
+        raw = row_from_wire(wire)
+        results.append(result_to_wire(normalize(raw, columns.apply(raw), options)))
+    return results
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; the main process alone decides what it means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

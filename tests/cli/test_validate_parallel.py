@@ -1,0 +1,65 @@
+"""`validate` with worker processes: the report is the serial one, and Ctrl-C stays clean."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from contactctl.parallel import CHUNK_ROWS, WORKERS_VARIABLE
+from tests.cli.helpers import run_cli
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def repeated_messy_file(path: Path, copies: int) -> Path:
+    """The messy sample many times over: every kind of failure, and duplicates of earlier
+    rows across chunk boundaries."""
+    header, _, body = (SAMPLES / "messy.csv").read_text(encoding="utf-8").partition("\n")
+    path.write_text(header + "\n" + body * copies, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("provider", [None, "octopush"])
+def test_the_report_with_workers_is_the_serial_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, provider: str | None
+) -> None:
+    source = repeated_messy_file(tmp_path / "many.csv", copies=150)
+    reports = {}
+    for workers in ("0", "2"):
+        monkeypatch.setenv(WORKERS_VARIABLE, workers)
+        report = tmp_path / f"report-{workers}.json"
+        extra = ("-p", provider) if provider else ()
+        run = run_cli("validate", source, *extra, "--output", "quiet", "--report", report)
+        assert run.exit_code == 1, run.stderr  # the messy rows fail
+        reports[workers] = report.read_text(encoding="utf-8")
+    assert reports["2"] == reports["0"]
+    # 19 records a copy (a blank line is none, a quoted line break is inside one)
+    assert '"total": 2850' in reports["2"]
+    assert CHUNK_ROWS * 2 < 2850  # several chunks, so order across workers is exercised
+
+
+def test_ctrl_c_with_workers_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    lines = "".join(f"+33612{n:06d},p{n}@example.com\n" for n in range(300_000))
+    source = tmp_path / "big.csv"
+    source.write_text("Mobile,Email\n" + lines, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contactctl", "validate", str(source), "--output", "quiet"],
+        env={**os.environ, WORKERS_VARIABLE: "2"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)  # workers started and rows flowing (300,000 rows take far longer)
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert "KeyboardInterrupt" not in stderr
+    assert stderr.strip().splitlines()[-1].endswith("interrupted")
