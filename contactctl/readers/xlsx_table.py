@@ -108,15 +108,17 @@ def _records(
     width = len(headers)
     for values in rows:
         number += 1
-        cells = [cell_text(value) for value in values]
-        if not any(cells):
-            continue
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            problem = f"row has {len(cells)} cells but the header has {width}"
-            yield RawRow(source, number, dict(zip(headers, cells[:width], strict=True)), problem)
-            continue
-        cells = (cells + [""] * width)[:width]
-        yield RawRow(source, number, dict(zip(headers, cells, strict=True)))
+        # Most cells are text already: only the others pay for a call (a third of the time
+        # a row takes went into calling cell_text on every cell).
+        cells = [value if type(value) is str else cell_text(value) for value in values]
+        if len(cells) != width:
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                problem = f"row has {len(cells)} cells but the header has {width}"
+                yield RawRow(source, number, dict(zip(headers, cells, strict=False)), problem)
+                continue
+            cells = (cells + [""] * width)[:width]
+        if any(cells):
+            yield RawRow(source, number, dict(zip(headers, cells, strict=True)))
 
 
 def _first_line(exc: BaseException) -> str:
