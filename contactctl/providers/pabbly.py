@@ -29,7 +29,6 @@ Quirks (VENDORS.md section 4):
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -129,6 +128,8 @@ class Pabbly(Provider[PabblySettings]):
         )
 
     async def _look_up_all(self, batch: Sequence[Contact], api: Api) -> list[Existing]:
+        import asyncio  # here, not at the top: `contactctl providers` imports this module
+
         gate = asyncio.Semaphore(LOOKUPS_IN_FLIGHT)
 
         async def one(contact: Contact) -> Existing:

@@ -6,7 +6,6 @@ to record requested waits instead of spending them.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -14,7 +13,15 @@ from collections.abc import Awaitable, Callable
 class Clock:
     def __init__(self) -> None:
         self.now: Callable[[], float] = time.monotonic
-        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self.sleep: Callable[[float], Awaitable[None]] = _event_loop_sleep
+
+
+async def _event_loop_sleep(seconds: float) -> None:
+    # asyncio is imported at the first wait, not with the providers that use this module:
+    # `contactctl providers` lists them without paying for the event loop's import.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 clock = Clock()
