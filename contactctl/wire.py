@@ -52,9 +52,11 @@ def result_to_wire(item: Contact | RowResult) -> WireResult:
 
 def result_from_wire(wire: WireResult, raw: RawRow) -> Contact | RowResult:
     """The worker's result again, with this process's `raw` row attached."""
-    fields = list(wire[1:])
+    fields: list[Any] = list(wire[1:])
     if wire[0] == _CONTACT:
         fields[_PHONE_TYPE_AT] = _PHONE_TYPES[fields[_PHONE_TYPE_AT]]
-        return Contact(*fields, raw=raw)
+        fields.append(raw)  # raw is the last field
+        return Contact(*fields)
     fields[_STATUS_AT] = _STATUSES[fields[_STATUS_AT]]
-    return RowResult(*fields, raw=raw)
+    fields.append(raw)
+    return RowResult(*fields)

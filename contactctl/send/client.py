@@ -14,6 +14,7 @@ from contactctl.providers.settings import is_loopback
 from contactctl.secrets import REDACTED, Redactor
 from contactctl.send.api import Api, ApiSettings
 from contactctl.send.pacing import TokenBucket
+from contactctl.send.shards import PoolShards
 
 # Headers whose whole value is a credential, whatever the vendor.
 SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-authorization", "api-login"})
@@ -45,7 +46,8 @@ def build_client(
         base_url=provider.base_url(),
         auth=provider.auth(),
         timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        # `concurrency` connections in all, in pools small enough to stay cheap per request.
+        transport=PoolShards(concurrency),
         headers={"Accept": "application/json", "User-Agent": _user_agent()},
         event_hooks=hooks,
         follow_redirects=False,
