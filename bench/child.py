@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO
 
+from tree_rss import TreeRssSampler
+
 OUTPUT_KEPT_CHARS = 4000
 GNU_TIME = "/usr/bin/time"
 
@@ -37,6 +39,8 @@ class ChildRun:
     peak_rss_mb: float
     stdout: str
     stderr: str
+    # All the command's processes together (sampled; None where /proc is missing).
+    tree_peak_rss_mb: float | None = None
 
     @property
     def cpu_s(self) -> float:
@@ -65,7 +69,8 @@ def run_child(
         wrapper = [GNU_TIME, "-o", rss_file.name, "-f", "maxrss_kb=%M"] if has_gnu_time() else []
         started = time.perf_counter()
         process = subprocess.Popen([*wrapper, *argv], stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
+        with TreeRssSampler(process.pid) as tree:
+            _, status, usage = os.wait4(process.pid, 0)
         wall_s = time.perf_counter() - started
         exit_code = os.waitstatus_to_exitcode(status)
         process.returncode = exit_code  # reaped here; Popen must not wait for it again
@@ -79,6 +84,8 @@ def run_child(
             peak_rss_mb=peak_kb / 1024,  # Linux reports kilobytes
             stdout=_tail(out),
             stderr=_tail(err),
+            # GNU time itself is in the tree: a few MB, left in (it is small and constant).
+            tree_peak_rss_mb=tree.peak_mb,
         )
     if exit_code not in ok_codes:
         raise ChildFailed(run.describe_failure())
@@ -122,20 +129,25 @@ class Summary:
     cpu_s: float
     peak_rss_mb: float
     rounds: int
+    tree_peak_rss_mb: float | None = None
 
     @classmethod
     def of(cls, runs: Sequence[ChildRun]) -> Summary:
+        trees = [r.tree_peak_rss_mb for r in runs if r.tree_peak_rss_mb is not None]
         return cls(
             wall_s=median([r.wall_s for r in runs]),
             cpu_s=median([r.cpu_s for r in runs]),
             peak_rss_mb=median([r.peak_rss_mb for r in runs]),
             rounds=len(runs),
+            tree_peak_rss_mb=median(trees) if trees else None,
         )
 
     def as_dict(self) -> dict[str, float]:
+        tree = self.tree_peak_rss_mb
         return {
             "wall_s": round(self.wall_s, 3),
             "cpu_s": round(self.cpu_s, 3),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
+            **({"all_processes_peak_rss_mb": round(tree, 1)} if tree is not None else {}),
             "rounds": self.rounds,
         }

@@ -226,3 +226,29 @@ def _import(ctx: Context, case: SendCase, source: Path, config: Path, *extra: st
     argv += ["--config", str(config), "--output", "quiet", "--no-resume"]
     argv += ["--journal", str(journal), *extra]
     return run_child(argv)
+
+
+def transport_figure(ctx: Context, case: SendCase, requests: int) -> Figure:
+    """5b: the client options for figure 5's workload, side by side (no target: it shows
+    why contactctl uses PoolShards, and what the httpx API costs against aiohttp alone)."""
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+
+    token = SANDBOX_CREDENTIALS[case.provider]["api_token"]
+    concurrency = _concurrency(case)
+    with _emulator(case, RequestClock()) as (_, base_url):
+        argv = [ctx.python, ctx.bench_script("transports.py"), base_url, token]
+        run = run_child([*argv, str(requests), str(concurrency), f"{case.pace:g}"])
+    results: dict[str, dict[str, float]] = json.loads(run.stdout)
+    shown = "; ".join(
+        f"{name}: {r['cpu_ms_per_request']:.2f} ms, {r['requests_per_s']:.0f}/s"
+        for name, r in results.items()
+    )
+    missing = "" if len(results) > 2 else " (pip install httpx-aiohttp to compare aiohttp)"
+    return Figure(
+        key="5b",
+        title=f"client CPU per request by transport, {requests:,} paced look-ups",
+        measured=shown + missing,
+        target="(no target)",
+        verdict=Verdict.INFO,
+        details={"concurrency": concurrency, "pace": case.pace, **results},
+    )

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
 from child import ChildRun, Summary, run_child
 from context import Context, Dataset
 from results import Figure, Verdict, verdict
+
+from contactctl.parallel import WORKERS_VARIABLE, worker_count
 
 SPEED_RATIO_TARGET = 1.5
 PEAK_RSS_TARGET_MB = 200.0
@@ -73,11 +76,19 @@ def memory_figure(
     ctx: Context, big: Dataset, small: Dataset, ours_big: list[ChildRun]
 ) -> tuple[Figure, Figure]:
     """Peak RSS at the full size, and how it grows between a tenth of the rows and all."""
+    # The small file runs with the big one's worker processes, so the two differ only in rows.
+    env = {**os.environ, WORKERS_VARIABLE: str(worker_count([str(big.file("csv"))]))}
     small_runs = [
-        run_child(validate_argv(ctx, small.file("csv")), VALIDATE_OK) for _ in range(ctx.rounds)
+        run_child(validate_argv(ctx, small.file("csv")), VALIDATE_OK, env)
+        for _ in range(ctx.rounds)
     ]
-    rss_big = Summary.of(ours_big).peak_rss_mb
+    big_summary = Summary.of(ours_big)
+    # The main process holds the dedup keys: its growth is what 2b is about.
+    rss_big = big_summary.peak_rss_mb
     rss_small = Summary.of(small_runs).peak_rss_mb
+    # A user's machine holds every process at once: 2a is judged on the sum when known.
+    total = big_summary.tree_peak_rss_mb
+    judged = total if total is not None else rss_big
     new_keys = int(big.meta["valid_unique_numbers"]) - int(small.meta["valid_unique_numbers"])
     growth_per_key = (rss_big - rss_small) * 1024 * 1024 / max(new_keys, 1)
     key_cost = dict_entry_cost(ctx, new_keys)
@@ -85,9 +96,17 @@ def memory_figure(
     peak = Figure(
         key="2a",
         title=f"peak RSS of validate at {big.rows:,} rows",
-        measured=f"{rss_big:.0f} MB",
+        measured=(
+            f"{judged:.0f} MB, all processes (largest one {rss_big:.0f} MB)"
+            if total is not None
+            else f"{rss_big:.0f} MB (one process; its workers not sampled here)"
+        ),
         target=f"≤ {PEAK_RSS_TARGET_MB:.0f} MB",
-        verdict=verdict(rss_big <= PEAK_RSS_TARGET_MB),
+        verdict=verdict(judged <= PEAK_RSS_TARGET_MB),
+        details={
+            "all_processes_mb": round(total, 1) if total is not None else None,
+            "largest_process_mb": round(rss_big, 1),
+        },
     )
     growth = Figure(
         key="2b",

@@ -65,10 +65,15 @@ def octopush_step(ctx: Context) -> list[Figure]:
 
 
 def callbell_step(ctx: Context) -> list[Figure]:
-    from fig_send import CALLBELL, sender_figure
+    from fig_send import CALLBELL, sender_figure, transport_figure
 
     say(f"[5] callbell sandbox, {ctx.sizes.callbell_contacts:,} contacts")
-    return [sender_figure(ctx, CALLBELL, ctx.sizes.callbell_contacts)]
+    figure = sender_figure(ctx, CALLBELL, ctx.sizes.callbell_contacts)
+    if figure.verdict is Verdict.SKIP:
+        return [figure]
+    lookups = ctx.sizes.callbell_contacts
+    say(f"[5b] the same pace through each HTTP client option, {lookups:,} look-ups each")
+    return [figure, transport_figure(ctx, CALLBELL, lookups)]
 
 
 def startup_step(ctx: Context) -> list[Figure]:
