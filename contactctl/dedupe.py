@@ -21,16 +21,17 @@ class Deduper:
         self._key = key
         # key → the first row and its source's index packed in one int: no tuple per key,
         # and each source name stored once however many rows it has.
-        self._first: dict[str, int] = {}
+        self._first: dict[str | int, int] = {}
         self._sources: list[str] = []
         self._source_index: dict[str, int] = {}
 
     def check(self, contact: Contact) -> RowResult | None:
         """None the first time a key is seen (or when the contact has none), else the
         skipped result that names the first row."""
-        key = self._key(contact)
-        if key is None:
+        text = self._key(contact)
+        if text is None:
             return None
+        key = compact_key(text)
         first = self._first.get(key)
         if first is None:
             self._first[key] = contact.row << _SOURCE_BITS | self._source_id(contact.source)
@@ -57,3 +58,14 @@ class Deduper:
         if contact.phone:
             return contact.phone
         return contact.email.lower() if contact.email else None
+
+
+def compact_key(key: str) -> str | int:
+    """An E.164 number as an int: 32 bytes instead of about 60, which is a quarter of what
+    a million keys cost. Only "+" then ASCII digits with no leading zero become ints: the int
+    gives that text back exactly, so two different keys never become one (and an int never
+    equals a text key)."""
+    digits = key[1:]
+    if key[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
+        return int(digits)
+    return key

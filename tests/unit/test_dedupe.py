@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contactctl.dedupe import Deduper
+from contactctl.dedupe import Deduper, compact_key
 from contactctl.model import Contact, RowResult, Status
 
 
@@ -83,3 +83,31 @@ def test_large_row_numbers_and_many_sources_come_back_exactly() -> None:
     assert duplicate is not None
     assert duplicate.reason == "duplicate of part-299.csv row 1048876"
     assert len(deduper) == 300
+
+
+@pytest.mark.parametrize(
+    ("key", "compact"),
+    [
+        ("+33612345678", 33612345678),
+        ("33612345678", "33612345678"),  # an external id, not a number: stays text
+        ("+033612345678", "+033612345678"),  # int() would drop the zero
+        ("+٣٣٦١٢", "+٣٣٦١٢"),  # Arabic-Indic digits: int() would read them as 33612
+        ("+", "+"),
+        ("id:+33612345678", "id:+33612345678"),
+        ("a@example.com", "a@example.com"),
+    ],
+)
+def test_only_plain_e164_keys_are_stored_as_numbers(key: str, compact: str | int) -> None:
+    assert compact_key(key) == compact
+    assert type(compact_key(key)) is type(compact)
+
+
+def test_keys_that_look_alike_stay_apart() -> None:
+    deduper = Deduper(lambda contact: contact.external_id)
+    keys = ["+33612", "33612", "+٣٣٦١٢", "+033612"]
+    for row, key in enumerate(keys, start=2):
+        assert deduper.check(person("a.csv", row, external_id=key)) is None
+    again = deduper.check(person("a.csv", 9, external_id="+33612"))
+    assert again is not None
+    assert again.reason == "duplicate of a.csv row 2"
+    assert len(deduper) == 4
