@@ -1,7 +1,10 @@
-"""The resident memory of a process and all its descendants, sampled while it runs.
+"""The memory a process and all its descendants hold together, sampled while it runs.
 
 GNU time's peak RSS is that of the largest single process; a command that starts worker
-processes uses the sum of them all, which is what a user's machine has to hold. Linux only
+processes uses them all, which is what a user's machine has to hold. Each process counts
+its proportional set size (PSS: pages it shares with the others, such as the interpreter
+and its libraries, split between them), so the sum counts every page once; where the kernel
+has no smaps_rollup, plain RSS (which counts shared pages in every process). Linux only
 (/proc); elsewhere nothing is sampled and the figure says so.
 """
 
@@ -64,6 +67,12 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
     try:
         fields = Path(f"/proc/{pid}/statm").read_text().split()
     except OSError:
