@@ -27,15 +27,25 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 def open_xlsx(data: ByteInput, options: ReadOptions) -> Table:
     stream = _workbook_stream(data)
-    name, sheet_rows = _sheet_rows(stream, data.source, options.sheet)
-    rows = _translated(sheet_rows, data.source)
-    for number, values in enumerate(rows, start=1):
-        cells = [cell_text(value) for value in values]
-        if any(cells):
-            header = header_row(cells)
-            records = _records(rows, data.source, header.names, number)
-            return Table(data.source, header.names, records, header.notes)
-    raise InputError(f"{data.source}: sheet {name!r} is empty.", "Pick another with --sheet.")
+    name, rows = _sheet_rows(stream, data.source, options.sheet)
+    number, cells = _header_cells(rows, data.source)
+    if not cells:
+        raise InputError(f"{data.source}: sheet {name!r} is empty.", "Pick another with --sheet.")
+    header = header_row(cells)
+    records = _records(rows, data.source, header.names, number)
+    return Table(data.source, header.names, records, header.notes)
+
+
+def _header_cells(rows: Iterator[list[Any]], source: str) -> tuple[int, list[str]]:
+    """The first non-empty row's number and cells; (0, []) for an empty sheet."""
+    try:
+        for number, values in enumerate(rows, start=1):
+            cells = [cell_text(value) for value in values]
+            if any(cells):
+                return number, cells
+    except Exception as exc:  # a broken part found while reading
+        raise _unreadable(source, _first_line(exc)) from exc
+    return 0, []
 
 
 def cell_text(value: Any) -> str:
@@ -95,30 +105,27 @@ def _sheet_rows(
         raise _unreadable(source, _first_line(exc)) from exc
 
 
-def _translated(rows: Iterator[list[Any]], source: str) -> Iterator[list[Any]]:
-    try:
-        yield from rows
-    except Exception as exc:  # a broken part found while reading on
-        raise _unreadable(source, _first_line(exc)) from exc
-
-
 def _records(
     rows: Iterator[list[Any]], source: str, headers: list[str], number: int
 ) -> Iterator[RawRow]:
     width = len(headers)
-    for values in rows:
-        number += 1
-        # Most cells are text already: only the others pay for a call (a third of the time
-        # a row takes went into calling cell_text on every cell).
-        cells = [value if type(value) is str else cell_text(value) for value in values]
-        if len(cells) != width:
-            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                problem = f"row has {len(cells)} cells but the header has {width}"
-                yield RawRow(source, number, dict(zip(headers, cells, strict=False)), problem)
-                continue
-            cells = (cells + [""] * width)[:width]
-        if any(cells):
-            yield RawRow(source, number, dict(zip(headers, cells, strict=True)))
+    try:
+        for values in rows:
+            number += 1
+            # Most cells are text already: only the others pay for a call (a third of the
+            # time a row took went into calling cell_text on every cell).
+            cells = [value if type(value) is str else cell_text(value) for value in values]
+            if len(cells) != width:
+                if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                    problem = f"row has {len(cells)} cells but the header has {width}"
+                    cut = dict(zip(headers, cells, strict=False))
+                    yield RawRow(source, number, cut, problem)
+                    continue
+                cells = (cells + [""] * width)[:width]
+            if any(cells):
+                yield RawRow(source, number, dict(zip(headers, cells, strict=True)))
+    except Exception as exc:  # a broken part found while reading on
+        raise _unreadable(source, _first_line(exc)) from exc
 
 
 def _first_line(exc: BaseException) -> str:
