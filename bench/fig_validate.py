@@ -95,7 +95,7 @@ def memory_figure(
     allowed = KEY_COST_FACTOR * key_cost
     peak = Figure(
         key="2a",
-        title=f"peak RSS of validate at {big.rows:,} rows",
+        title=f"peak memory of validate at {big.rows:,} rows",
         measured=(
             f"{judged:.0f} MB, all processes (largest one {rss_big:.0f} MB)"
             if total is not None
