@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -38,6 +40,9 @@ WORKERS_VARIABLE = "CONTACTCTL_WORKERS"
 # more than they save.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 CHUNK_ROWS = 1000
+# At most this many cells a chunk (1,000 rows of 20 columns): a file with 20,000 columns
+# goes one row at a time.
+CHUNK_CELLS = 20_000
 # Chunks in flight per worker: enough that none waits while the next chunk is read, few
 # enough that memory does not grow with the file.
 AHEAD_PER_WORKER = 3
@@ -95,16 +100,16 @@ def normalized_in_parallel(
 
     try:
         # "spawn": a fork would copy whatever threads and locks this process holds.
-        pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
-        )
+        # Ignored here too: building the pool starts multiprocessing's resource tracker.
+        with _sigint_ignored(starting=True):
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     except (OSError, ImportError, NotImplementedError):  # no process support here
         from contactctl.pipeline import read_contacts
 
         yield from read_contacts(inputs, options)
         return
     try:
-        yield from _run(pool, _chunks(inputs), options, workers * AHEAD_PER_WORKER)
+        yield from _run(pool, _chunks(inputs), options, workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -113,7 +118,7 @@ def _run(
     pool: ProcessPoolExecutor,
     chunks: Iterator[tuple[ColumnMap, list[RawRow]]],
     options: NormalizeOptions,
-    ahead: int,
+    workers: int,
 ) -> Iterator[Normalized]:
     # Each chunk's own rows stay here: the results come back without them.
     pending: deque[tuple[Future[list[WireResult]], list[RawRow]]] = deque()
@@ -129,11 +134,56 @@ def _run(
             break
         columns, raws = chunk
         rows = [row_to_wire(raw) for raw in raws]
-        pending.append((pool.submit(normalize_chunk, columns, options, rows), raws))
-        if len(pending) >= ahead:
+        pending.append((_submit(pool, workers, (columns, options, rows)), raws))
+        if len(pending) >= workers * AHEAD_PER_WORKER:
             yield from _answer(*pending.popleft())
     while pending:
         yield from _answer(*pending.popleft())
+
+
+def _submit(
+    pool: ProcessPoolExecutor,
+    workers: int,
+    work: tuple[ColumnMap, NormalizeOptions, list[WireRow]],
+) -> Future[list[WireResult]]:
+    try:
+        # The pool starts its processes inside submit(). A process started while SIGINT is
+        # ignored ignores it from its first instruction: Ctrl-C reaches the whole process
+        # group, and a worker still importing must not die with a traceback of its own;
+        # the main process alone decides what Ctrl-C means.
+        with _sigint_ignored(starting=_still_starting(pool, workers)):
+            return pool.submit(normalize_chunk, *work)
+    except BrokenProcessPool:
+        raise _worker_died() from None
+
+
+def _still_starting(pool: ProcessPoolExecutor, workers: int) -> bool:
+    processes = getattr(pool, "_processes", None)  # CPython's; unknown elsewhere
+    return processes is None or len(processes) < workers
+
+
+@contextmanager
+def _sigint_ignored(starting: bool) -> Iterator[None]:
+    """While processes start: they inherit SIGINT ignored; this one only holds it back.
+
+    SIGINT is blocked in this thread first, so a Ctrl-C meanwhile stays pending instead of
+    being ignored, and arrives as soon as the block ends. The pool's manager thread, started
+    in here, keeps the block for good: Ctrl-C is always this thread's to handle.
+    """
+    if (
+        not starting
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "pthread_sigmask")  # Windows: Ctrl-C works differently there
+    ):
+        yield
+        return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _chunks(
@@ -141,11 +191,13 @@ def _chunks(
 ) -> Iterator[tuple[ColumnMap, list[RawRow]]]:
     for table, columns in inputs:
         rows = table.rows
+        # A wide file sends fewer rows a chunk, so what is in flight stays about the same size.
+        size = max(1, min(CHUNK_ROWS, CHUNK_CELLS // max(1, len(table.headers))))
         chunk: list[RawRow] = []
         try:
             while True:
                 chunk = []
-                chunk.extend(islice(rows, CHUNK_ROWS))  # keeps what it got if the file breaks
+                chunk.extend(islice(rows, size))  # keeps what it got if the file breaks
                 if not chunk:
                     break
                 yield columns, chunk
@@ -159,11 +211,15 @@ def _answer(future: Future[list[WireResult]], raws: list[RawRow]) -> Iterator[No
     try:
         results = future.result()
     except BrokenProcessPool:
-        raise WorkerDied(
-            "A worker process normalising rows stopped unexpectedly (out of memory?).",
-            f"Run again with {WORKERS_VARIABLE}=0 to normalise in this process.",
-        ) from None
+        raise _worker_died() from None
     return map(result_from_wire, results, raws)
+
+
+def _worker_died() -> WorkerDied:
+    return WorkerDied(
+        "A worker process normalising rows stopped unexpectedly (out of memory?).",
+        f"Run again with {WORKERS_VARIABLE}=0 to normalise in this process.",
+    )
 
 
 def normalize_chunk(
@@ -177,8 +233,3 @@ def normalize_chunk(
         raw = row_from_wire(wire)
         results.append(result_to_wire(normalize(raw, columns.apply(raw), options)))
     return results
-
-
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the main process alone decides what it means.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

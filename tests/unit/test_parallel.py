@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
+import signal
 from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -13,15 +15,17 @@ from pathlib import Path
 import pytest
 
 from contactctl.errors import ConfigError, ExitCode, InputError
-from contactctl.mapping import ColumnMap
+from contactctl.mapping import ColumnMap, MappingSpec
 from contactctl.model import Contact, PhoneType, RawRow, RowResult, Status
 from contactctl.normalize import NormalizeOptions
 from contactctl.parallel import (
+    CHUNK_CELLS,
     CHUNK_ROWS,
     PARALLEL_MIN_BYTES,
     WORKERS_VARIABLE,
     WorkerDied,
     _answer,
+    _chunks,
     normalized_in_parallel,
     worker_count,
 )
@@ -132,3 +136,24 @@ def test_a_dead_worker_is_reported_in_one_line_with_what_to_do() -> None:
         _answer(future, [])
     assert caught.value.exit_code is ExitCode.ABORTED
     assert f"{WORKERS_VARIABLE}=0" in str(caught.value)
+
+
+def test_a_worker_killed_mid_run_is_reported_as_a_dead_worker() -> None:
+    stream = normalized_in_parallel(inputs(CHUNK_ROWS * 40), OPTIONS, workers=2)
+    next(stream)
+    victim = multiprocessing.active_children()[0]
+    os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    with pytest.raises(WorkerDied):
+        for _ in stream:
+            pass
+    assert multiprocessing.active_children() == []
+
+
+def test_a_wide_file_goes_in_smaller_chunks() -> None:
+    headers = [f"c{n}" for n in range(5000)]
+    wide_rows = (RawRow("wide.csv", n, {"c0": "+33612345678"}) for n in range(2, 30))
+    table = Table("wide.csv", headers, wide_rows)
+    columns = ColumnMap.build("wide.csv", ["c0", *headers[1:]], MappingSpec({"phone": "c0"}))
+    sizes = [len(rows) for _, rows in _chunks([(table, columns)])]
+    assert sizes == [4] * 7  # CHUNK_CELLS // 5000 rows at a time
+    assert CHUNK_CELLS // 5000 == 4
