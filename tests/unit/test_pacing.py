@@ -128,3 +128,29 @@ def test_workers_already_waiting_queue_again_behind_a_pause(virtual_clock: Virtu
 
     asyncio.run(main())
     assert sorted(times) == pytest.approx([1005.0, 1005.1, 1005.2])
+
+
+def test_a_stalled_event_loop_does_not_release_its_backlog_at_once(
+    virtual_clock: VirtualClock,
+) -> None:
+    bucket = TokenBucket(requests_per_second=10)
+    times: list[float] = []
+
+    async def worker() -> None:
+        for _ in range(4):
+            await bucket.acquire()
+            times.append(virtual_clock.now())
+
+    async def stall() -> None:
+        await asyncio.sleep(0)  # the workers have booked their slots and wait
+        virtual_clock.now_s += 1.0  # a second passes with the loop blocked
+
+    async def main() -> None:
+        await asyncio.gather(stall(), *(worker() for _ in range(16)))
+
+    asyncio.run(main())
+    times.sort()
+    assert len(times) == 64
+    # Never more than the rate allows in any second: 10, plus the one that opens the window.
+    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+    assert busiest <= 11, busiest
