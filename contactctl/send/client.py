@@ -46,12 +46,28 @@ def build_client(
         base_url=provider.base_url(),
         auth=provider.auth(),
         timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
-        # `concurrency` connections in all, in pools small enough to stay cheap per request.
-        transport=PoolShards(concurrency),
+        **_connections(concurrency),
         headers={"Accept": "application/json", "User-Agent": _user_agent()},
         event_hooks=hooks,
         follow_redirects=False,
     )
+
+
+def _connections(concurrency: int) -> dict[str, Any]:
+    """`concurrency` connections in all, in pools small enough to stay cheap per request.
+
+    httpx only honours HTTP(S)_PROXY and NO_PROXY when it builds its own transport, so when
+    the environment names a proxy, httpx's own pool is used, as before PoolShards.
+    """
+    from urllib.request import getproxies
+
+    if any(scheme in ("http", "https", "all") for scheme in getproxies()):
+        return {
+            "limits": httpx.Limits(
+                max_connections=concurrency, max_keepalive_connections=concurrency
+            )
+        }
+    return {"transport": PoolShards(concurrency)}
 
 
 def build_api(

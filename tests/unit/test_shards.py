@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import httpx
 import pytest
@@ -62,3 +63,41 @@ def test_a_dropped_connection_still_gives_its_slot_back(sandbox: SandboxFactory)
         emulator.faults.drop_next(after_commit=False)
         asyncio.run(main(base_url))
     assert transport.in_flight == [0, 0]
+
+
+@pytest.mark.parametrize("proxied", [False, True])
+def test_the_client_honours_a_proxy_named_in_the_environment(
+    sandbox: SandboxFactory, monkeypatch: pytest.MonkeyPatch, proxied: bool
+) -> None:
+    from contactctl.providers.base import RunOptions
+    from contactctl.providers.octopush import Octopush, OctopushSettings
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+    from contactctl.secrets import Redactor, Secret
+    from contactctl.send.client import build_client
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    with socket.socket() as probe:  # a port nobody listens on: a proxy that refuses
+        probe.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    if proxied:
+        monkeypatch.setenv("HTTP_PROXY", refused)
+
+    async def main(base_url: str) -> int:
+        sandbox_login = SANDBOX_CREDENTIALS["octopush"]
+        settings = OctopushSettings(
+            base_url=base_url,
+            api_login=sandbox_login["api_login"],
+            api_key=Secret(sandbox_login["api_key"]),
+        )
+        octopush = Octopush(settings, RunOptions())
+        async with build_client(octopush, 4, Redactor(), verbose=False) as client:
+            return (await client.get("/v1/public/contact/list")).status_code
+
+    with sandbox("octopush") as (_, base_url):
+        if proxied:  # the request goes to the proxy, which is not there
+            with pytest.raises(httpx.ConnectError):
+                asyncio.run(main(base_url))
+        else:
+            assert asyncio.run(main(base_url)) < 500
