@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from contactctl.model import Contact, RowResult, Status
 
+E164_MAX_DIGITS = 15
 _SOURCE_BITS = 20  # up to a million input files in one import
 _SOURCE_MASK = (1 << _SOURCE_BITS) - 1
 
@@ -66,6 +67,12 @@ def compact_key(key: str) -> str | int:
     gives that text back exactly, so two different keys never become one (and an int never
     equals a text key)."""
     digits = key[1:]
-    if key[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
+    if (
+        key[:1] == "+"
+        and len(digits) <= E164_MAX_DIGITS  # also keeps int() off a 5,000-digit cell
+        and digits[:1] != "0"
+        and digits.isascii()
+        and digits.isdigit()
+    ):
         return int(digits)
     return key

@@ -93,6 +93,8 @@ def test_large_row_numbers_and_many_sources_come_back_exactly() -> None:
         ("+033612345678", "+033612345678"),  # int() would drop the zero
         ("+٣٣٦١٢", "+٣٣٦١٢"),  # Arabic-Indic digits: int() would read them as 33612
         ("+", "+"),
+        ("+1234567890123456", "+1234567890123456"),  # 16 digits: longer than any E.164
+        ("+" + "1" * 5000, "+" + "1" * 5000),  # int() refuses over 4,300 digits
         ("id:+33612345678", "id:+33612345678"),
         ("a@example.com", "a@example.com"),
     ],
