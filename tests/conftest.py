@@ -18,7 +18,9 @@ class VirtualClock:
     """Time that advances only when the code under test sleeps; every wait is recorded.
 
     Sleepers wake in the order of their wake-up times and time moves to each one's as it
-    wakes, so workers waiting side by side do not add their waits up.
+    wakes, so workers waiting side by side do not add their waits up. The earliest sleeper
+    wakes after YIELDS turns of the loop: a task that needs more turns than that to reach
+    its own sleep (it is waiting on real I/O) sees that sleeper's time pass first.
     """
 
     # Turns of the event loop a sleeper gives the other tasks to reach their own sleeps
