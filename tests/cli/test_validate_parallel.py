@@ -44,17 +44,25 @@ def test_the_report_with_workers_is_the_serial_report(
     assert CHUNK_ROWS * 2 < 2850  # several chunks, so order across workers is exercised
 
 
-def test_ctrl_c_with_workers_exits_130_without_a_traceback(tmp_path: Path) -> None:
-    lines = "".join(f"+33612{n:06d},p{n}@example.com\n" for n in range(300_000))
+def validate_with_workers(
+    tmp_path: Path, rows: int, new_session: bool = False
+) -> subprocess.Popen[str]:
+    """`contactctl validate` on `rows` phone numbers with two workers, in a child process."""
+    lines = "".join(f"+33612{n:06d}\n" for n in range(rows))
     source = tmp_path / "big.csv"
-    source.write_text("Mobile,Email\n" + lines, encoding="utf-8")
-    process = subprocess.Popen(
+    source.write_text("Mobile\n" + lines, encoding="utf-8")
+    return subprocess.Popen(
         [sys.executable, "-m", "contactctl", "validate", str(source), "--output", "quiet"],
         env={**os.environ, WORKERS_VARIABLE: "2"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=new_session,
     )
+
+
+def test_ctrl_c_with_workers_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    process = validate_with_workers(tmp_path, 300_000)
     time.sleep(3)  # workers started and rows flowing (300,000 rows take far longer)
     assert process.poll() is None, process.communicate()
     process.send_signal(signal.SIGINT)
@@ -74,17 +82,8 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
 def test_ctrl_c_while_the_workers_start_leaves_no_traceback(tmp_path: Path) -> None:
-    lines = "".join(f"+33612{n:06d}\n" for n in range(200_000))
-    source = tmp_path / "big.csv"
-    source.write_text("Mobile\n" + lines, encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contactctl", "validate", str(source), "--output", "quiet"],
-        env={**os.environ, WORKERS_VARIABLE: "2"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's job would be
-    )
+    # Its own process group, as a terminal's job would be.
+    process = validate_with_workers(tmp_path, 200_000, new_session=True)
     deadline = time.monotonic() + 30
     while not _children(process.pid) and time.monotonic() < deadline:
         time.sleep(0.005)
