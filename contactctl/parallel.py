@@ -103,7 +103,9 @@ def normalized_in_parallel(
         # Ignored here too: building the pool starts multiprocessing's resource tracker.
         with _sigint_ignored(starting=True):
             pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    except (OSError, ImportError, NotImplementedError):  # no process support here
+    except (OSError, ImportError):
+        # No working process support here (multiprocessing raises ImportError where the
+        # platform lacks sem_open, OSError where /dev/shm is missing): one process does it.
         from contactctl.pipeline import read_contacts
 
         yield from read_contacts(inputs, options)

@@ -157,3 +157,22 @@ def test_a_wide_file_goes_in_smaller_chunks() -> None:
     sizes = [len(rows) for _, rows in _chunks([(table, columns)])]
     assert sizes == [4] * 7  # CHUNK_CELLS // 5000 rows at a time
     assert CHUNK_CELLS // 5000 == 4
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [ImportError("This platform lacks a functioning sem_open"), OSError(38, "not implemented")],
+)
+def test_without_process_support_this_process_normalises_alone(
+    monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    import contactctl.parallel
+
+    def no_pool(*_: object, **__: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(contactctl.parallel, "ProcessPoolExecutor", no_pool)
+    count = CHUNK_ROWS + 5
+    got = list(normalized_in_parallel(inputs(count), OPTIONS, workers=2))
+    assert got == list(read_contacts(inputs(count), OPTIONS))
+    assert multiprocessing.active_children() == []
