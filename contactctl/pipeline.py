@@ -17,7 +17,8 @@ from contactctl.errors import UsageError
 from contactctl.mapping import ColumnMap, MappingSpec
 from contactctl.model import Contact, PhoneType, RowResult, Status
 from contactctl.normalize import NormalizeOptions, normalize
-from contactctl.providers.base import Channel, Provider
+from contactctl.providers.base import Provider
+from contactctl.providers.profile import Channel
 from contactctl.readers import ReadOptions, Table, open_table
 
 Warn = Callable[[str], None]

@@ -7,10 +7,15 @@ group `contactctl.providers`; a name of ours cannot be taken over.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
-from typing import Any
+import importlib.machinery
+import os
+import sys
+from typing import TYPE_CHECKING, Any
 
 from contactctl.errors import ConfigError
+
+if TYPE_CHECKING:
+    from contactctl.providers.profile import Profile
 
 ENTRY_POINT_GROUP = "contactctl.providers"
 
@@ -42,5 +47,68 @@ def provider_class(name: str) -> type[Any]:
     return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
 
 
+def provider_profiles() -> list[Profile | tuple[str, Exception]]:
+    """Every provider's profile, by name; a third party's that cannot load, with its error.
+
+    Ours come from the catalog, so listing them imports no provider module.
+    """
+    from contactctl.providers.catalog import PROFILES
+    from contactctl.providers.profile import Profile
+
+    listed: list[Profile | tuple[str, Exception]] = [PROFILES[n] for n in sorted(BUILTIN)]
+    for name, entry in sorted(_entry_points().items()):
+        if name in BUILTIN:
+            continue
+        try:
+            listed.append(Profile.of(entry.load()))
+        except Exception as exc:  # a broken plug-in must not hide the others
+            listed.append((name, exc))
+    return listed
+
+
 def _entry_points() -> dict[str, Any]:
+    if not _may_declare_entry_points():
+        return {}
+    from importlib.metadata import entry_points
+
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _may_declare_entry_points() -> bool:
+    """False only when no distribution on sys.path can declare our entry-point group.
+
+    importlib.metadata takes about 50 ms to import (it parses package metadata with the email
+    package), more than the rest of `contactctl providers`. Most installs have no plug-in, and
+    this answers that in about a millisecond: it reads only the entry_points.txt files of
+    plain directories. Anything else on the path (a zip, an egg, a metadata finder of its own)
+    is left to importlib.metadata.
+    """
+    if any(
+        hasattr(finder, "find_distributions") and finder is not importlib.machinery.PathFinder
+        for finder in sys.meta_path
+    ):
+        return True
+    group = ENTRY_POINT_GROUP.encode()
+    for entry in sys.path:
+        if entry.endswith(".egg"):
+            return True
+        try:
+            names = os.listdir(entry or ".")
+        except NotADirectoryError:
+            return True
+        except OSError:
+            continue  # absent or unreadable: importlib.metadata finds nothing there either
+        for name in names:
+            if name.lower().endswith((".dist-info", ".egg-info")) and group in _read_entry_points(
+                os.path.join(entry or ".", name, "entry_points.txt")
+            ):
+                return True
+    return False
+
+
+def _read_entry_points(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return b""

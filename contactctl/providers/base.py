@@ -13,10 +13,10 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from contactctl.model import Contact, OnDuplicate, RowResult
+from contactctl.providers.profile import Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 
 if TYPE_CHECKING:
@@ -25,40 +25,6 @@ if TYPE_CHECKING:
     from contactctl.send.api import Api
 
 S = TypeVar("S", bound=ProviderSettings)
-
-
-class Identity(StrEnum):
-    """Which contact field the vendor uses to recognise an existing contact."""
-
-    PHONE = "phone"
-    EXTERNAL_ID_ELSE_PHONE = "external_id, else phone"
-    EXTERNAL_ID_ELSE_EMAIL = "external_id, else email"
-
-
-class Channel(StrEnum):
-    """What the vendor sends to, for the fixed-line check (`--allow-landlines`)."""
-
-    SMS = "SMS"
-    WHATSAPP = "WhatsApp"
-    ANY = "any"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Batch and pace limits. `*_documented` says whether the ceiling is the vendor's word.
-
-    A documented ceiling is a hard cap (a higher value is refused with exit 2); an undocumented
-    one is our conservative default, which the config may raise with a warning.
-    """
-
-    default_batch: int
-    max_batch: int
-    batch_documented: bool
-    requests_per_second: float
-    max_requests_per_second: float
-    rate_documented: bool
-    default_concurrency: int = 4
-    max_concurrency: int = 64
 
 
 @dataclass(frozen=True)
@@ -71,6 +37,9 @@ class RunOptions:
 
 
 class Provider(ABC, Generic[S]):
+    """A vendor's translator. Set `profile`, or the attributes it stands for, on a subclass."""
+
+    profile: ClassVar[Profile]
     name: ClassVar[str]
     vendor: ClassVar[str]
     docs_url: ClassVar[str]
@@ -87,6 +56,14 @@ class Provider(ABC, Generic[S]):
     unsent_fields: ClassVar[tuple[str, ...]] = ()
     # Whether the vendor has contact lists (`--list`).
     has_lists: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        profile = cls.__dict__.get("profile")
+        if profile is not None:
+            # The class attributes are the interface; the profile is where ours are written.
+            for key, value in vars(profile).items():
+                setattr(cls, key, value)
 
     def __init__(self, settings: S, run: RunOptions) -> None:
         self.settings = settings

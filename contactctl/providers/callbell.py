@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UncertainDelivery, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers.base import Channel, Identity, Limits, Provider
+from contactctl.providers import catalog
+from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 from contactctl.send.once import create_once
@@ -59,24 +61,10 @@ class CallbellSettings(ProviderSettings):
 
 
 class Callbell(Provider[CallbellSettings]):
-    name: ClassVar[str] = "callbell"
-    vendor: ClassVar[str] = "Callbell"
+    profile: ClassVar[Profile] = catalog.CALLBELL
     docs_url: ClassVar[str] = "https://docs.callbell.eu/api/reference/contacts_api/post_contacts"
     default_base_url: ClassVar[str] = "https://api.callbell.eu"
-    limits: ClassVar[Limits] = Limits(
-        default_batch=1,
-        max_batch=1,
-        batch_documented=True,
-        requests_per_second=250,
-        max_requests_per_second=300,
-        rate_documented=True,
-        default_concurrency=32,
-    )
-    identity: ClassVar[Identity] = Identity.PHONE
     channel: ClassVar[Channel] = Channel.WHATSAPP
-    required_fields: ClassVar[str] = "phone, name (or config name_fallback: phone)"
-    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
-    phone_format: ClassVar[str] = "E.164 digits, no +"
     how_status_is_known: ClassVar[str] = (
         "look-up by phone before writing: absent → created (added), present → patched "
         "(updated) or left alone (skipped)"

@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, BatchRejected, UncertainDelivery, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers.base import Channel, Identity, Limits, Provider, RunOptions
+from contactctl.providers import catalog
+from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last, utc_now
+from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
 from contactctl.send.once import create_once
@@ -66,23 +68,10 @@ class IvvySettings(ProviderSettings):
 
 
 class Ivvy(Provider[IvvySettings]):
-    name: ClassVar[str] = "ivvy"
-    vendor: ClassVar[str] = "iVvy"
+    profile: ClassVar[Profile] = catalog.IVVY
     docs_url: ClassVar[str] = "https://developer.ivvy.com/contact/add-or-update-contact"
     default_base_url: ClassVar[str] = "https://api.eu-west-2.ivvy.com"
-    limits: ClassVar[Limits] = Limits(
-        default_batch=1,
-        max_batch=1,
-        batch_documented=True,
-        requests_per_second=5,
-        max_requests_per_second=5,
-        rate_documented=False,
-    )
-    identity: ClassVar[Identity] = Identity.EXTERNAL_ID_ELSE_EMAIL
     channel: ClassVar[Channel] = Channel.ANY
-    required_fields: ClassVar[str] = "external_id or email; to add: first name, last name, email"
-    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
-    phone_format: ClassVar[str] = "+E.164"
     how_status_is_known: ClassVar[str] = (
         "getContactList by externalId before writing: absent → added, present → updated "
         "(with its id) or skipped"

@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers.base import Channel, Identity, Limits, Provider
+from contactctl.providers import catalog
+from contactctl.providers.base import Provider
 from contactctl.providers.common import drop_blank, first_and_last
+from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -51,25 +53,12 @@ class OctopushSettings(ProviderSettings):
 
 
 class Octopush(Provider[OctopushSettings]):
-    name: ClassVar[str] = "octopush"
-    vendor: ClassVar[str] = "Octopush"
+    profile: ClassVar[Profile] = catalog.OCTOPUSH
     docs_url: ClassVar[str] = (
         "https://dev.octopush.com/en/sms-gateway-api-documentation/add-a-contact/"
     )
     default_base_url: ClassVar[str] = "https://api.octopush.com"
-    limits: ClassVar[Limits] = Limits(
-        default_batch=200,
-        max_batch=200,
-        batch_documented=False,
-        requests_per_second=5,
-        max_requests_per_second=5,
-        rate_documented=False,
-    )
-    identity: ClassVar[Identity] = Identity.PHONE
     channel: ClassVar[Channel] = Channel.SMS
-    required_fields: ClassVar[str] = "phone"
-    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
-    phone_format: ClassVar[str] = "+E.164"
     how_status_is_known: ClassVar[str] = "items[].status per phone_number in the answer"
     settings_type: ClassVar[type[ProviderSettings]] = OctopushSettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "tags", "lists", "external_id", "opt_in")

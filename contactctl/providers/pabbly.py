@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers.base import Channel, Identity, Limits, Provider
+from contactctl.providers import catalog
+from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -68,23 +70,10 @@ class _Answer:
 
 
 class Pabbly(Provider[PabblySettings]):
-    name: ClassVar[str] = "pabbly"
-    vendor: ClassVar[str] = "Pabbly Chatflow"
+    profile: ClassVar[Profile] = catalog.PABBLY
     docs_url: ClassVar[str] = "https://apidocs.pabbly.com/pabbly/chatflow/contacts/create-contacts"
     default_base_url: ClassVar[str] = "https://chatflow.pabbly.com"
-    limits: ClassVar[Limits] = Limits(
-        default_batch=100,
-        max_batch=100,
-        batch_documented=False,
-        requests_per_second=5,
-        max_requests_per_second=5,
-        rate_documented=False,
-    )
-    identity: ClassVar[Identity] = Identity.PHONE
     channel: ClassVar[Channel] = Channel.WHATSAPP
-    required_fields: ClassVar[str] = "phone"
-    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
-    phone_format: ClassVar[str] = "E.164 digits, no +"
     how_status_is_known: ClassVar[str] = (
         "createdContacts → added, failedContacts → failed, neither → skipped (skip); "
         "under overwrite a look-up by mobile before writing tells added from updated"

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers.base import Channel, Identity, Limits, Provider
+from contactctl.providers import catalog
+from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -43,23 +45,10 @@ class ShoutoutSettings(ProviderSettings):
 
 
 class Shoutout(Provider[ShoutoutSettings]):
-    name: ClassVar[str] = "shoutout"
-    vendor: ClassVar[str] = "ShoutOUT"
+    profile: ClassVar[Profile] = catalog.SHOUTOUT
     docs_url: ClassVar[str] = "https://developers.getshoutout.com/"
     default_base_url: ClassVar[str] = "https://api.getshoutout.com"
-    limits: ClassVar[Limits] = Limits(
-        default_batch=100,
-        max_batch=100,
-        batch_documented=False,
-        requests_per_second=5,
-        max_requests_per_second=5,
-        rate_documented=False,
-    )
-    identity: ClassVar[Identity] = Identity.EXTERNAL_ID_ELSE_PHONE
     channel: ClassVar[Channel] = Channel.SMS
-    required_fields: ClassVar[str] = "phone or external_id"
-    duplicate_modes: ClassVar[tuple[OnDuplicate, ...]] = (OnDuplicate.UPDATE,)
-    phone_format: ClassVar[str] = "E.164 digits, no +"
     how_status_is_known: ClassVar[str] = "not told by the vendor: every written row is upserted"
     settings_type: ClassVar[type[ProviderSettings]] = ShoutoutSettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("lists",)

@@ -18,13 +18,6 @@ from tests.conftest import SandboxFactory
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
-def test_providers_lists_limits_identity_and_duplicate_modes() -> None:
-    run = run_cli("providers")
-    assert run.exit_code == 0
-    for expected in ("octopush", "shoutout", "phone", "update, skip", "+E.164"):
-        assert expected in run.stdout
-
-
 def test_dry_run_sends_nothing_and_plans_each_row(tmp_path: Path, sandbox: SandboxFactory) -> None:
     with sandbox("octopush") as (emulator, base_url):
         config = write_config(tmp_path / "c.yaml", "octopush", base_url)
