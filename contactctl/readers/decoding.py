@@ -45,7 +45,7 @@ def open_text(data: ByteInput, encoding: str | None) -> TextInput:
     wide = _is_wide(chosen)
     if not wide:
         _refuse_nul(data.source, data.head, 0)
-    raw = _CheckedBytes(data, check_nul=not wide)
+    raw = _CheckedBytes(data, chosen, byte_oriented=not wide)
     buffered = io.BufferedReader(raw, _BUFFER_BYTES)
     text = io.TextIOWrapper(buffered, encoding=chosen, errors="strict", newline="")
     return TextInput(data.source, chosen, text, _sample(data, chosen))
@@ -136,27 +136,54 @@ def failed_line(lines_done: int, exc: UnicodeDecodeError) -> int:
 
 
 class _CheckedBytes(io.RawIOBase):
-    """The input's bytes (first block, then the rest), refusing NUL bytes with their line."""
+    """The input's bytes (first block, then the rest), checked before the text layer sees them.
 
-    def __init__(self, data: ByteInput, *, check_nul: bool) -> None:
+    With a byte-oriented `encoding` (where a 0x0A byte is always a line break), NUL bytes are
+    refused with their line, and bytes the encoding cannot decode stop the input at the start
+    of their line: every line before it is handed on (and its rows reported), and the next read
+    raises the error naming that line. Left to the text layer, the error would come while it
+    decodes a whole chunk ahead, and the rows earlier in that chunk would never be read.
+    """
+
+    def __init__(self, data: ByteInput, encoding: str, *, byte_oriented: bool) -> None:
         super().__init__()
         self._source = data.source
         self._head = memoryview(data.head)
         self._rest = data.rest if not data.is_whole else None
-        self._check_nul = check_nul
+        self._encoding = encoding
+        self._decoder = codecs.getincrementaldecoder(encoding)() if byte_oriented else None
         self._lines_before = 0
+        self._failure: InputError | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: WriteableBuffer) -> int:
+        if self._failure is not None:
+            raise self._failure
         target = memoryview(buffer).cast("B")
         chunk = self._next_chunk(len(target))
-        target[: len(chunk)] = chunk
-        if self._check_nul and chunk:
+        if self._decoder is not None:
             _refuse_nul(self._source, chunk, self._lines_before)
+            chunk = self._up_to_undecodable_line(chunk, self._decoder)
             self._lines_before += chunk.count(b"\n")
+        target[: len(chunk)] = chunk
         return len(chunk)
+
+    def _up_to_undecodable_line(self, chunk: bytes, decoder: codecs.IncrementalDecoder) -> bytes:
+        """`chunk`, or its lines before the first undecodable byte (the error saved for later)."""
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last chunk
+        try:
+            decoder.decode(chunk, final=not chunk)
+            return chunk
+        except UnicodeDecodeError as exc:
+            bad_at = max(exc.start - pending, 0)
+            line = self._lines_before + chunk.count(b"\n", 0, bad_at) + 1
+            self._failure = undecodable(self._source, self._encoding, exc, line)
+        good = chunk[: chunk.rfind(b"\n", 0, bad_at) + 1]
+        if not good:  # returning no bytes would read as the end of the input
+            raise self._failure
+        return good
 
     def _next_chunk(self, size: int) -> bytes:
         if self._head:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from contactctl.errors import InputError
 from contactctl.model import InputFormat
 from contactctl.readers import detect_format
+from contactctl.readers.base import Table
 from tests.unit.readers_fixtures import input_error, read, write, write_xlsx
 
 
@@ -93,11 +94,50 @@ def test_rows_are_read_lazily_after_the_headers(tmp_path: Path) -> None:
     path = write(tmp_path, "c.csv", b"Mobile\n" + b"+33612345678\n" * 10_000 + b"\xff\n")
     with open_table(str(path), ReadOptions(encoding="utf-8")) as table:
         assert table.headers == ["Mobile"]
-        rows = iter(table.rows)
-        assert next(rows).row == 2
-        with pytest.raises(InputError, match="line 10002: undecodable bytes"):
-            for _ in rows:
-                pass
+        seen, error = rows_until_error(table)
+    assert seen == list(range(2, 10002))
+    assert "line 10002: undecodable bytes" in str(error)
+
+
+def rows_until_error(table: Table) -> tuple[list[int], InputError]:
+    """The row numbers a table yields before it raises, and what it raised."""
+    seen = []
+    try:
+        for row in table.rows:
+            seen.append(row.row)
+    except InputError as exc:
+        return seen, exc
+    raise AssertionError("the table ended without an error")
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "line", "bad_line"),
+    [
+        ("c.csv", b"Mobile\n", b"+33612345678\n", b"+3361234\xff5678\n"),
+        ("c.jsonl", b"", b'{"phone": "+33612345678"}\n', b'{"phone": "\xe9"}\n'),
+        (
+            "c.vcf",
+            b"",
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:A\nTEL:+33612345678\nEND:VCARD\n",
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:\xe9\nTEL:+33612345678\nEND:VCARD\n",
+        ),
+    ],
+)
+def test_every_record_before_undecodable_bytes_is_read(
+    tmp_path: Path, name: str, header: bytes, line: bytes, bad_line: bytes
+) -> None:
+    # Far past the first block (so UTF-8 is chosen) and mid-chunk for the text layer.
+    from contactctl.readers import ReadOptions, open_table
+
+    records = 9_999
+    before = header + line * records
+    path = write(tmp_path, name, before + bad_line + line * 10)
+    bad_byte = b"\xff" if b"\xff" in bad_line else b"\xe9"
+    bad_line_number = before.count(b"\n") + bad_line[: bad_line.index(bad_byte)].count(b"\n") + 1
+    with open_table(str(path), ReadOptions(encoding="utf-8")) as table:
+        seen, error = rows_until_error(table)
+    assert len(seen) == records
+    assert f"line {bad_line_number}: undecodable bytes" in str(error)
 
 
 def _fuzz_seed(suffix: str) -> bytes:
