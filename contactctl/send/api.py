@@ -76,6 +76,8 @@ class Api:
         self._settings = settings
         self._redact = redact
         self._error_message = error_message
+        # httpx keeps base_url with a trailing slash; providers' paths start with one.
+        self._origin = str(client.base_url).rstrip("/")
 
     async def call(
         self,
@@ -91,6 +93,30 @@ class Api:
 
         `accept` lists non-2xx statuses the caller handles itself (a look-up's 404).
         """
+        url = self._origin + path  # absolute: httpx parses it once instead of merging
+        try:
+            # Most requests succeed at once; tenacity's machinery (about 0.1 ms a request)
+            # starts only after a failure it may retry.
+            return await self._attempt(method, url, json, params, accept)
+        except (RetryableError, UncertainDelivery) as first:
+            return await self._retry(first, method, url, json, params, idempotent, accept)
+
+    async def _retry(
+        self,
+        first: RetryableError | UncertainDelivery,
+        method: str,
+        url: str,
+        json: Any,
+        params: Mapping[str, str] | None,
+        idempotent: bool,
+        accept: frozenset[int],
+    ) -> Reply:
+        """Go on after the first attempt failed with `first`, as tenacity's attempt 1.
+
+        Replaying the failure as tenacity's first attempt keeps its stop, wait (Retry-After,
+        backoff) and attempt count exactly what they would be had it sent that one too.
+        """
+        failed: BaseException | None = first
         saw_uncertain = False
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._settings.max_retries + 1),
@@ -103,7 +129,10 @@ class Api:
             async for attempt in retrying:
                 with attempt:
                     try:
-                        reply = await self._attempt(method, path, json, params, accept)
+                        if failed is not None:
+                            replayed, failed = failed, None
+                            raise replayed
+                        reply = await self._attempt(method, url, json, params, accept)
                     except UncertainDelivery:
                         saw_uncertain = True
                         raise
@@ -138,14 +167,14 @@ class Api:
     async def _attempt(
         self,
         method: str,
-        path: str,
+        url: str,
         body: Any,
         params: Mapping[str, str] | None,
         accept: frozenset[int],
     ) -> Reply:
         await self._pacer.acquire()
         try:
-            response = await self._client.request(method, path, json=body, params=params)
+            response = await self._client.request(method, url, json=body, params=params)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise RetryableError(f"cannot connect: {self._describe(exc)}") from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
