@@ -90,7 +90,7 @@ def _may_declare_entry_points() -> bool:
         return True
     group = ENTRY_POINT_GROUP.encode()
     for entry in sys.path:
-        if entry.endswith(".egg"):
+        if not isinstance(entry, str) or entry.lower().endswith(".egg"):
             return True
         try:
             names = os.listdir(entry or ".")

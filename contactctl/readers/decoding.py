@@ -138,11 +138,12 @@ def failed_line(lines_done: int, exc: UnicodeDecodeError) -> int:
 class _CheckedBytes(io.RawIOBase):
     """The input's bytes (first block, then the rest), checked before the text layer sees them.
 
-    With a byte-oriented `encoding` (where a 0x0A byte is always a line break), NUL bytes are
+    With a byte-oriented `encoding` (where a 0x0A byte is always a line feed), NUL bytes are
     refused with their line, and bytes the encoding cannot decode stop the input at the start
     of their line: every line before it is handed on (and its rows reported), and the next read
-    raises the error naming that line. Left to the text layer, the error would come while it
-    decodes a whole chunk ahead, and the rows earlier in that chunk would never be read.
+    raises the error naming that line (lines ended by a bare CR count as one here). Left to the
+    text layer, the error would come while it decodes a whole chunk ahead, and the rows
+    earlier in that chunk would never be read.
     """
 
     def __init__(self, data: ByteInput, encoding: str, *, byte_oriented: bool) -> None:
@@ -172,12 +173,13 @@ class _CheckedBytes(io.RawIOBase):
 
     def _up_to_undecodable_line(self, chunk: bytes, decoder: codecs.IncrementalDecoder) -> bytes:
         """`chunk`, or its lines before the first undecodable byte (the error saved for later)."""
-        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last chunk
         try:
             decoder.decode(chunk, final=not chunk)
             return chunk
         except UnicodeDecodeError as exc:
-            bad_at = max(exc.start - pending, 0)
+            # exc.object is what the codec saw: the chunk, after bytes held from the last one
+            # (a cut character) or minus a BOM it dropped; its end is the chunk's end.
+            bad_at = max(exc.start + len(chunk) - len(exc.object), 0)
             line = self._lines_before + chunk.count(b"\n", 0, bad_at) + 1
             self._failure = undecodable(self._source, self._encoding, exc, line)
         good = chunk[: chunk.rfind(b"\n", 0, bad_at) + 1]

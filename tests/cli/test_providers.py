@@ -141,6 +141,27 @@ def test_a_zip_on_the_path_is_left_to_importlib_metadata(
     assert "acme" in provider_names()
 
 
+def test_an_unzipped_egg_of_any_case_is_left_to_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    egg = tmp_path / "Acme_Contacts-1.0.EGG"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "PKG-INFO").write_text(METADATA)
+    (egg / "EGG-INFO" / "entry_points.txt").write_text(ENTRY_POINTS)
+    (egg / "acme_contacts.py").write_text(PLUGIN)
+    monkeypatch.syspath_prepend(str(egg))
+    assert registry._may_declare_entry_points() is True
+    assert "acme" in provider_names()
+
+
+def test_a_path_object_on_sys_path_does_not_break_the_listing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "path", [Path.cwd(), *sys.path])
+    assert registry._may_declare_entry_points() is True
+    assert provider_names()[:5] == ["callbell", "ivvy", "octopush", "pabbly", "shoutout"]
+
+
 def modules_after(*args: str, path: Path | None = None) -> list[str]:
     """The modules a fresh interpreter holds after running `contactctl ARGS`."""
     code = textwrap.dedent(

@@ -189,3 +189,15 @@ def test_any_bytes_give_rows_or_an_input_error_never_another_exception(suffix: s
             assert "\n" not in message
 
     check()
+
+
+def test_a_bom_does_not_shift_the_line_of_undecodable_bytes(tmp_path: Path) -> None:
+    # Excel's "CSV UTF-8" starts with a BOM; the bad byte opens line 4, in the first block.
+    from contactctl.readers import ReadOptions, open_table
+
+    content = b"\xef\xbb\xbfname,phone\nAnn,+33612345678\nBob,+33612345679\n\xc9mile,+336\n"
+    path = write(tmp_path, "bom.csv", content)
+    with open_table(str(path), ReadOptions(encoding="utf-8")) as table:
+        seen, error = rows_until_error(table)
+    assert seen == [2, 3]
+    assert "line 4: undecodable bytes" in str(error)
