@@ -30,7 +30,7 @@ BUILTIN: dict[str, str] = {
 
 
 def provider_names() -> list[str]:
-    return sorted(BUILTIN) + sorted(n for n in _entry_points() if n not in BUILTIN)
+    return sorted(BUILTIN) + [name for name, _ in _plugins()]
 
 
 def provider_class(name: str) -> type[Any]:
@@ -56,14 +56,17 @@ def provider_profiles() -> list[Profile | tuple[str, Exception]]:
     from contactctl.providers.profile import Profile
 
     listed: list[Profile | tuple[str, Exception]] = [PROFILES[n] for n in sorted(BUILTIN)]
-    for name, entry in sorted(_entry_points().items()):
-        if name in BUILTIN:
-            continue
+    for name, entry in _plugins():
         try:
             listed.append(Profile.of(entry.load()))
         except Exception as exc:  # a broken plug-in must not hide the others
             listed.append((name, exc))
     return listed
+
+
+def _plugins() -> list[tuple[str, Any]]:
+    """Third parties' entry points by name, leaving out any that claims a name of ours."""
+    return sorted((n, ep) for n, ep in _entry_points().items() if n not in BUILTIN)
 
 
 def _entry_points() -> dict[str, Any]:
@@ -92,15 +95,16 @@ def _may_declare_entry_points() -> bool:
     for entry in sys.path:
         if not isinstance(entry, str) or entry.lower().endswith(".egg"):
             return True
+        directory = entry or "."
         try:
-            names = os.listdir(entry or ".")
+            names = os.listdir(directory)
         except NotADirectoryError:
             return True
         except OSError:
             continue  # absent or unreadable: importlib.metadata finds nothing there either
         for name in names:
             if name.lower().endswith((".dist-info", ".egg-info")) and group in _read_entry_points(
-                os.path.join(entry or ".", name, "entry_points.txt")
+                os.path.join(directory, name, "entry_points.txt")
             ):
                 return True
     return False

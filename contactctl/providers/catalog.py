@@ -12,17 +12,23 @@ from contactctl.providers.profile import Identity, Limits, Profile
 
 _UPDATE_OR_SKIP = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
 
-OCTOPUSH = Profile(
-    name="octopush",
-    vendor="Octopush",
-    limits=Limits(
-        default_batch=200,
-        max_batch=200,
+
+def _undocumented_batches(size: int) -> Limits:
+    """A batch vendor that documents neither a batch cap nor a rate: our defaults, 5 req/s."""
+    return Limits(
+        default_batch=size,
+        max_batch=size,
         batch_documented=False,
         requests_per_second=5,
         max_requests_per_second=5,
         rate_documented=False,
-    ),
+    )
+
+
+OCTOPUSH = Profile(
+    name="octopush",
+    vendor="Octopush",
+    limits=_undocumented_batches(200),
     identity=Identity.PHONE,
     required_fields="phone",
     duplicate_modes=_UPDATE_OR_SKIP,
@@ -32,14 +38,7 @@ OCTOPUSH = Profile(
 SHOUTOUT = Profile(
     name="shoutout",
     vendor="ShoutOUT",
-    limits=Limits(
-        default_batch=100,
-        max_batch=100,
-        batch_documented=False,
-        requests_per_second=5,
-        max_requests_per_second=5,
-        rate_documented=False,
-    ),
+    limits=_undocumented_batches(100),
     identity=Identity.EXTERNAL_ID_ELSE_PHONE,
     required_fields="phone or external_id",
     duplicate_modes=(OnDuplicate.UPDATE,),
@@ -67,14 +66,7 @@ CALLBELL = Profile(
 PABBLY = Profile(
     name="pabbly",
     vendor="Pabbly Chatflow",
-    limits=Limits(
-        default_batch=100,
-        max_batch=100,
-        batch_documented=False,
-        requests_per_second=5,
-        max_requests_per_second=5,
-        rate_documented=False,
-    ),
+    limits=_undocumented_batches(100),
     identity=Identity.PHONE,
     required_fields="phone",
     duplicate_modes=_UPDATE_OR_SKIP,

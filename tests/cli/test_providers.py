@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -189,8 +190,6 @@ def modules_after(*args: str, path: Path | None = None) -> list[str]:
 
 
 def _inherited_env() -> dict[str, str]:
-    import os
-
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
