@@ -1,20 +1,27 @@
-"""Headers → contact fields: well-known aliases from common exports, and the user's mapping.
+"""The user's mapping file, and which columns feed which contact field in one file.
 
-Headers are compared case- and punctuation-insensitively ("Mobile Phone", "mobile_phone"
-and "MOBILE-PHONE" are one header). Where several columns could feed one field, the alias
-listed first below wins and the others are reported unmapped; for `phone` that means
-mobile-ish names (mobile, cell, msisdn, whatsapp), then generic ones (phone, telephone,
-Google's "Phone 1 - Value"), then Outlook's primary, home, business and other numbers.
-An explicit mapping wins over every alias.
+The columns are found by `headers.py`'s aliases unless the mapping names them. `phone` and
+`country` may have several columns: every phone column's numbers are candidates for the row
+(ordered by kind: mobile, untyped, fixed; see `phone_choice.py`), and the first non-empty
+country column counts. An explicit mapping wins over every alias; `null` switches a field's
+automatic mapping off and `ignore:` silences columns.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from contactctl.errors import ConfigError, InputError
+from contactctl.headers import (
+    PhoneKind,
+    canonical,
+    field_for,
+    label_columns,
+    label_kind,
+    phone_kind,
+)
 from contactctl.model import Cell, RawRow
 
 FIELDS: tuple[str, ...] = (
@@ -30,51 +37,24 @@ FIELDS: tuple[str, ...] = (
     "opt_in",
     "country",
 )
-
-# field → aliases separated by ";", best first: the order is the precedence between columns
-# of one file. Compared in canonical form, so "E-mail Address" also stands for "Email Address".
-_ALIAS_TEXT = {
-    "phone": "mobile; mobile phone; mobile number; mobile phone number; cell; cell phone;"
-    " cell number; msisdn; whatsapp; whatsapp number; phone; phone number; phone 1 - value;"
-    " telephone; telephone number; tel; primary phone; home phone; business phone;"
-    " other phone; phone 2 - value",
-    "email": "email; email address; e-mail 1 - value; primary email; mail; e-mail 2 address;"
-    " e-mail 2 - value",
-    "first_name": "first name; given name; forename; prenom",
-    "last_name": "last name; surname; family name; nom",
-    "name": "name; full name; display name; contact name; fn",
-    "external_id": "external id; id; user id; contact id; customer id; record id",
-    "tags": "tags; tag; labels; categories; group membership",
-    "lists": "lists; list; segment; segments",
-    "country": "country; country code; country/region; business country/region;"
-    " home country/region; other country/region",
-    "opt_in": "opt in; consent; subscribed; marketing consent",
-}
-ALIASES: dict[str, tuple[str, ...]] = {
-    fld: tuple(alias.strip() for alias in text.split(";")) for fld, text in _ALIAS_TEXT.items()
-}
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def canonical(header: str) -> str:
-    """The form headers are compared in: lower case, letters and digits only."""
-    return _NOT_ALNUM.sub("", header.casefold())
-
-
-# canonical alias → (field, rank); a lower rank is a better column for that field.
-_ALIAS_RANK: dict[str, tuple[str, int]] = {}
-for _field, _names in ALIASES.items():
-    for _rank, _alias in enumerate(_names):
-        _ALIAS_RANK.setdefault(canonical(_alias), (_field, _rank))
+# Fields that take a list of columns, tried in order per row.
+MULTI_COLUMN = ("phone", "country")
+__all__ = ["FIELDS", "ColumnMap", "MappedRow", "MappingSpec", "canonical"]
 
 
 @dataclass(frozen=True, slots=True)
 class MappingSpec:
-    """A user's explicit mapping: contact field → column header, attribute name → header."""
+    """A user's explicit mapping: contact field → column headers (tried in order; none: the
+    field's automatic mapping is off), attribute name → header, and columns to leave alone."""
 
-    fields: Mapping[str, str]
+    fields: Mapping[str, Sequence[str]]
     attributes: Mapping[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A single header is a list of one: MappingSpec({"phone": "Tel"}) reads naturally.
+        columns = {f: (h,) if isinstance(h, str) else tuple(h) for f, h in self.fields.items()}
+        object.__setattr__(self, "fields", columns)
 
     @classmethod
     def from_mapping(cls, data: object, where: str) -> MappingSpec:
@@ -83,21 +63,40 @@ class MappingSpec:
             return cls({})
         if not isinstance(data, dict):
             raise ConfigError(f"{where} must map contact fields to column headers.")
-        fields: dict[str, str] = {}
+        fields: dict[str, tuple[str, ...]] = {}
         attributes: dict[str, str] = {}
+        ignore: tuple[str, ...] = ()
         for key, value in data.items():
             if key == "attributes":
                 attributes = _attribute_map(value, f"{where}.attributes")
+            elif key == "ignore":
+                ignore = _headers(value, f"{where}.ignore", "a list of column headers")
             elif key not in FIELDS:
                 raise ConfigError(
                     f"{where}.{key} is not a contact field.",
-                    f"Fields: {', '.join(FIELDS)}.",
+                    f"Fields: {', '.join(FIELDS)}; and ignore: [columns].",
                 )
+            elif value is None:
+                fields[key] = ()
+            elif isinstance(value, list) and key in MULTI_COLUMN:
+                fields[key] = _headers(value, f"{where}.{key}", "a list of column headers")
             elif not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{where}.{key} must be a column header (text).")
+                raise ConfigError(
+                    f"{where}.{key} must be a column header (text).",
+                    "Or null, to map nothing to it.",
+                )
             else:
-                fields[key] = value
-        return cls(fields, attributes)
+                fields[key] = (value,)
+        return cls(fields, attributes, ignore)
+
+
+def _headers(value: object, where: str, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str) and item.strip() for item in items):
+        raise ConfigError(f"{where} must be {what}.")
+    return tuple(items)
 
 
 def _attribute_map(value: object, where: str) -> dict[str, str]:
@@ -117,61 +116,95 @@ def _attribute_map(value: object, where: str) -> dict[str, str]:
 class MappedRow:
     fields: Mapping[str, Cell]  # only non-blank values; field name → cell
     attributes: Mapping[str, str]  # only non-blank
+    # With several phone columns: every non-blank one, best kind first, as (header, cell).
+    # `fields["phone"]` is the first of them; `first_phone` is the file's best phone column.
+    phones: tuple[tuple[str, Cell], ...] = ()
+    first_phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneColumn:
+    header: str
+    kind: PhoneKind
+    rank: int
+    labels: tuple[str, ...] = ()  # type/label columns that say the kind per row
 
 
 class ColumnMap:
-    """Which header feeds which field, decided once per file."""
+    """Which headers feed which field, decided once per file."""
 
     def __init__(
         self,
-        field_columns: Sequence[tuple[str, str]],
+        field_columns: Mapping[str, Sequence[str]],
         attribute_columns: Sequence[tuple[str, str]],
         unmapped: list[str],
+        phones: Sequence[PhoneColumn] = (),
     ) -> None:
-        self._field_columns = tuple(field_columns)  # (header, field)
+        self.field_columns = {f: tuple(h) for f, h in field_columns.items() if h}
+        self.phone_columns = tuple(phones)
+        self._single = tuple(
+            (hs[0], f) for f, hs in self.field_columns.items() if f not in MULTI_COLUMN
+        )
+        self._countries = self.field_columns.get("country", ())
         self._attribute_columns = tuple(attribute_columns)  # (header, attribute name)
+        self._labelled = any(column.labels for column in self.phone_columns)
         self.unmapped = unmapped
-        self.assignments: Mapping[str, str] = {
-            header: ", ".join(f for h, f in self._field_columns if h == header)
-            for header, _ in self._field_columns
-        }
+        assignments: dict[str, list[str]] = {}
+        for fld, headers in self.field_columns.items():
+            for header in headers:
+                assignments.setdefault(header, []).append(fld)
+        self.assignments: Mapping[str, str] = {h: ", ".join(f) for h, f in assignments.items()}
         self.attribute_assignments: Mapping[str, str] = dict(self._attribute_columns)
 
     @classmethod
     def build(cls, source: str, headers: Sequence[str], spec: MappingSpec | None) -> ColumnMap:
-        """Explicit mapping first, then the best alias per remaining field."""
+        """Explicit mapping first, then the aliases for the fields it leaves out."""
         spec = spec or MappingSpec({})
-        field_columns = [(_find(source, headers, h), f) for f, h in spec.fields.items()]
+        chosen = {f: [_find(source, headers, h) for h in hs] for f, hs in spec.fields.items()}
         attribute_columns = [(_find(source, headers, h), n) for n, h in spec.attributes.items()]
-        used = {header for header, _ in (*field_columns, *attribute_columns)}
-        best: dict[str, tuple[int, str]] = {}
-        for header in headers:
-            hit = _ALIAS_RANK.get(canonical(header))
-            if header in used or hit is None or hit[0] in spec.fields:
-                continue
-            fld, rank = hit
-            if fld not in best or rank < best[fld][0]:
-                best[fld] = (rank, header)
-        field_columns += [(header, fld) for fld, (_, header) in best.items()]
-        if not any(fld in ("phone", "email") for _, fld in field_columns):
+        ignored = {_find(source, headers, h) for h in spec.ignore}
+        used = {h for hs in chosen.values() for h in hs} | {h for h, _ in attribute_columns}
+        free = [h for h in headers if h not in used and h not in ignored]
+        phones = [
+            PhoneColumn(h, PhoneKind.UNTYPED, rank)
+            for rank, h in enumerate(chosen.get("phone", ()))
+        ]
+        if "phone" not in chosen:
+            phones = _phone_columns(free, list(headers))
+            chosen["phone"] = [column.header for column in phones]
+        for fld, columns in _alias_columns(free, spec.fields).items():
+            chosen[fld] = columns
+        if not any(chosen.get(fld) for fld in ("phone", "email")):
             raise InputError(
                 f"No phone or e-mail column in {source} (headers: {_listed(headers)}).",
                 "Map one with mapping.phone in contactctl.yaml or --mapping.",
             )
-        used |= {header for header, _ in field_columns}
-        unmapped = [header for header in headers if header not in used]
-        return cls(field_columns, attribute_columns, unmapped)
+        used |= {h for hs in chosen.values() for h in hs}
+        used |= {label for column in phones for label in column.labels}
+        unmapped = [h for h in headers if h not in used and h not in ignored]
+        return cls(chosen, attribute_columns, unmapped, phones)
 
     def apply(self, raw: RawRow) -> MappedRow:
         """The row's non-blank cells, by field and attribute name."""
         get = raw.cells.get
         fields: dict[str, Cell] = {}
-        for header, fld in self._field_columns:
+        for header, fld in self._single:
             value = get(header)
             if value and (not value.isspace() if isinstance(value, str) else _any_text(value)):
                 fields[fld] = value
+        for header in self._countries:
+            value = get(header)
+            if value and (not value.isspace() if isinstance(value, str) else _any_text(value)):
+                fields["country"] = value
+                break
+        phones = self._phones(get) if self.phone_columns else ()
+        first = self.phone_columns[0].header if self.phone_columns else ""
+        if phones:
+            fields["phone"] = phones[0][1]
+            if len(phones) == 1 and phones[0][0] == first:
+                phones = ()  # the common case: no choice to make, no origin to note
         if not self._attribute_columns:
-            return MappedRow(fields, {})
+            return MappedRow(fields, {}, phones, first)
         attributes: dict[str, str] = {}
         for header, name in self._attribute_columns:
             value = get(header)
@@ -182,7 +215,54 @@ class ColumnMap:
             )
             if text and not text.isspace():
                 attributes[name] = text
-        return MappedRow(fields, attributes)
+        return MappedRow(fields, attributes, phones, first)
+
+    def _phones(self, get: Any) -> tuple[tuple[str, Cell], ...]:
+        """The row's non-blank phone cells, best first: a label beside a column (Google's
+        "Phone 2 - Label" = "Mobile") decides its kind for this row; fax and pager drop out."""
+        found: list[tuple[int, int, str, Cell]] = []
+        for position, column in enumerate(self.phone_columns):
+            value = get(column.header)
+            if not value or (value.isspace() if isinstance(value, str) else not _any_text(value)):
+                continue
+            kind = column.kind
+            if column.labels:
+                label = next((t for h in column.labels if isinstance(t := get(h), str) and t), "")
+                kind = label_kind(label) if label else kind
+                if kind is PhoneKind.NEVER:
+                    continue
+            found.append((kind, position, column.header, value))
+        if self._labelled:
+            found.sort(key=lambda item: (item[0], item[1]))
+        return tuple((header, value) for _, _, header, value in found)
+
+
+def _phone_columns(free: Sequence[str], headers: list[str]) -> list[PhoneColumn]:
+    """Every phone column among `free`, best kind and alias first (fax and pager never)."""
+    columns: list[PhoneColumn] = []
+    for header in free:
+        hit = phone_kind(header)
+        if hit is not None and hit[0] is not PhoneKind.NEVER:
+            columns.append(
+                PhoneColumn(header, hit[0], hit[1], tuple(label_columns(header, headers)))
+            )
+    return sorted(columns, key=lambda column: (column.kind, column.rank))
+
+
+def _alias_columns(
+    free: Sequence[str], explicit: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """The best alias column per field the mapping leaves out; every country column."""
+    best: dict[str, list[tuple[int, str]]] = {}
+    for header in free:
+        hit = field_for(header)
+        if hit is None or hit[0] in explicit:
+            continue
+        best.setdefault(hit[0], []).append((hit[1], header))
+    return {
+        fld: [h for _, h in sorted(ranked)] if fld in MULTI_COLUMN else [min(ranked)[1]]
+        for fld, ranked in best.items()
+    }
 
 
 def _any_text(values: list[str]) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from contactctl.countries import region_for
 from contactctl.mapping import MappedRow
 from contactctl.model import Cell, Contact, RawRow, RowResult, Status
+from contactctl.phone_choice import choose_phone
 from contactctl.phones import Phone, PhoneProblem, normalize_phone
 
 NO_KEY = "no phone or e-mail"
@@ -55,7 +56,7 @@ def normalize(raw: RawRow, mapped: MappedRow, options: NormalizeOptions) -> Cont
     notes: list[str] = []
     problems: list[str] = []
     country = _country(cell, notes) if (cell := get("country")) is not None else None
-    phone = _phone(get("phone"), country or options.default_region, notes, problems)
+    phone = _phone(mapped, country or options.default_region, notes, problems)
     email = _email(get("email"), notes, problems)
     if not problems and phone is None and email is None:
         problems.append(NO_KEY)
@@ -87,17 +88,29 @@ def normalize(raw: RawRow, mapped: MappedRow, options: NormalizeOptions) -> Cont
 
 
 def _phone(
-    cell: Cell | None, region: str | None, notes: list[str], problems: list[str]
+    mapped: MappedRow, region: str | None, notes: list[str], problems: list[str]
 ) -> Phone | None:
+    cell = mapped.fields.get("phone")
     if cell is None:
         return None
     try:
-        phone = normalize_phone(_text(cell, "phone", notes), region)
+        if mapped.phones or not isinstance(cell, str) or _several(cell):
+            first = mapped.first_phone or (mapped.phones[0][0] if mapped.phones else "")
+            phone, origin = choose_phone(mapped.phones or ((first, cell),), first, region)
+            if origin:
+                notes.append(origin)
+        else:  # one column, one number: most rows of most files
+            phone = normalize_phone(cell, region)
     except PhoneProblem as problem:
         problems.append(str(problem))
         return None
     notes.extend(phone.notes)
     return phone
+
+
+def _several(text: str) -> bool:
+    """Whether a cell may hold several numbers (`phone_choice.split_numbers` decides)."""
+    return ":::" in text or "\n" in text or " / " in text or ";" in text
 
 
 def _email(cell: Cell | None, notes: list[str], problems: list[str]) -> str | None:

@@ -12,6 +12,7 @@ from itertools import chain
 from typing import Any
 
 from contactctl.errors import InputError
+from contactctl.headers import PhoneKind, label_kind
 from contactctl.model import Cell, RawRow
 from contactctl.readers.base import ReadOptions, Table
 from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
@@ -27,7 +28,6 @@ HEADERS = [
     "Tags",
     "Organization",
 ]
-_MOBILE_TYPES = frozenset({"cell", "mobile", "iphone"})
 
 
 def open_vcard(data: ByteInput, options: ReadOptions) -> Table:
@@ -86,7 +86,13 @@ def _card_row(source: str, number: int, card_text: str, closed: bool) -> RawRow:
 def card_cells(card: Any) -> dict[str, Cell]:
     """A parsed card as cells under HEADERS."""
     contents: dict[str, list[Any]] = card.contents
-    phones = [_phone_text(line.value) for line in _ranked(contents.get("tel", []), phone=True)]
+    labels = {
+        str(line.group).casefold(): str(line.value)
+        for line in contents.get("x-ablabel", [])
+        if getattr(line, "group", None)
+    }
+    tels = _ranked_phones(contents.get("tel", []), labels)
+    phones = [_phone_text(line.value) for line in tels]
     phones = [phone for phone in phones if phone]
     emails = [str(line.value).strip() for line in _ranked(contents.get("email", []))]
     emails = [email for email in emails if email]
@@ -103,16 +109,27 @@ def card_cells(card: Any) -> dict[str, Cell]:
     }
 
 
-def _ranked(lines: list[Any], *, phone: bool = False) -> list[Any]:
-    """Mobile numbers first (for phones), then preferred ones, then the rest in file order."""
+def _ranked(lines: list[Any]) -> list[Any]:
+    """Preferred ones first, then the rest in file order."""
+    return sorted(lines, key=lambda line: 0 if _preferred(line) else 1)
 
-    def rank(line: Any) -> int:
-        types = _types(line)
-        if phone and types & _MOBILE_TYPES:
-            return 0
-        return 1 if "pref" in types or "PREF" in line.params else 2
 
-    return sorted(lines, key=rank)
+def _preferred(line: Any) -> bool:
+    return "pref" in _types(line) or "PREF" in line.params
+
+
+def _ranked_phones(lines: list[Any], labels: dict[str, str]) -> list[Any]:
+    """Mobile numbers first (by TYPE, or Apple's item group label "_$!<Mobile>!$_"), then
+    untyped, then home/work/other, preferred ones first within each; fax and pager never."""
+
+    def kind(line: Any) -> PhoneKind:
+        label = labels.get(str(getattr(line, "group", None) or "").casefold(), "")
+        return label_kind(" ".join((*sorted(_types(line) - {"voice", "pref"}), label)))
+
+    kinds = [(kind(line), 0 if _preferred(line) else 1, line) for line in lines]
+    return [
+        line for k, pref, line in sorted(kinds, key=lambda item: item[:2]) if k != PhoneKind.NEVER
+    ]
 
 
 def _types(line: Any) -> set[str]:

@@ -109,33 +109,37 @@ def test_headers_compare_without_case_or_punctuation(header: str) -> None:
         (["Phone 1 - Type", "Phone 1 - Value"], "Phone 1 - Value"),  # Google
     ],
 )
-def test_the_most_specific_phone_column_wins(headers: list[str], phone_column: str) -> None:
+def test_every_phone_column_is_used_best_kind_first(headers: list[str], phone_column: str) -> None:
     columns = ColumnMap.build("c.csv", [*headers, "Email"], None)
-    assert [h for h, f in columns.assignments.items() if f == "phone"] == [phone_column]
-    assert columns.unmapped == [h for h in headers if h != phone_column]
+    phones = [column.header for column in columns.phone_columns]
+    assert phones[0] == phone_column
+    assert sorted(phones) == sorted(h for h in headers if h != "Phone 1 - Type")
+    assert columns.unmapped == []
 
 
 def test_an_outlook_export() -> None:
     headers = [
         "First Name", "Last Name", "Company", "E-mail Address", "Mobile Phone",
-        "Business Phone", "Home Phone", "Business Country/Region", "Categories",
+        "Business Phone", "Home Phone", "Business Fax", "Pager", "Business Country/Region",
+        "Home Country/Region", "Categories",
     ]  # fmt: skip
     columns = ColumnMap.build("outlook.csv", headers, None)
-    assert columns.assignments == {
-        "First Name": "first_name",
-        "Last Name": "last_name",
-        "E-mail Address": "email",
-        "Mobile Phone": "phone",
-        "Business Country/Region": "country",
-        "Categories": "tags",
+    assert columns.field_columns == {
+        "first_name": ("First Name",),
+        "last_name": ("Last Name",),
+        "email": ("E-mail Address",),
+        "phone": ("Mobile Phone", "Home Phone", "Business Phone"),
+        "country": ("Home Country/Region", "Business Country/Region"),
+        "tags": ("Categories",),
     }
-    assert columns.unmapped == ["Company", "Business Phone", "Home Phone"]
+    assert columns.unmapped == ["Company", "Business Fax", "Pager"]
 
 
 def test_a_google_contacts_export() -> None:
     headers = [
         "Name", "Given Name", "Family Name", "Group Membership", "E-mail 1 - Type",
-        "E-mail 1 - Value", "Phone 1 - Type", "Phone 1 - Value",
+        "E-mail 1 - Value", "Phone 1 - Type", "Phone 1 - Value", "Phone 2 - Label",
+        "Phone 2 - Value",
     ]  # fmt: skip
     columns = ColumnMap.build("google.csv", headers, None)
     assert columns.assignments == {
@@ -145,8 +149,10 @@ def test_a_google_contacts_export() -> None:
         "Group Membership": "tags",
         "E-mail 1 - Value": "email",
         "Phone 1 - Value": "phone",
+        "Phone 2 - Value": "phone",
     }
-    assert columns.unmapped == ["E-mail 1 - Type", "Phone 1 - Type"]
+    assert [c.labels for c in columns.phone_columns] == [("Phone 1 - Type",), ("Phone 2 - Label",)]
+    assert columns.unmapped == ["E-mail 1 - Type"]
 
 
 def test_the_vcard_readers_headers() -> None:
@@ -155,7 +161,8 @@ def test_the_vcard_readers_headers() -> None:
         "Organization",
     ]  # fmt: skip
     columns = ColumnMap.build("cards.vcf", headers, None)
-    assert columns.unmapped == ["Other Phones", "Organization"]
+    assert columns.unmapped == ["Organization"]
+    assert columns.field_columns["phone"] == ("Phone", "Other Phones")
     assert columns.assignments["Full Name"] == "name"
     assert columns.assignments["Tags"] == "tags"
 
@@ -235,7 +242,7 @@ def test_from_mapping_reads_fields_and_attributes() -> None:
     spec = MappingSpec.from_mapping(
         {"phone": "Mobile", "email": "E-mail Address", "attributes": {"city": "City"}}, "mapping"
     )
-    assert spec.fields == {"phone": "Mobile", "email": "E-mail Address"}
+    assert spec.fields == {"phone": ("Mobile",), "email": ("E-mail Address",)}
     assert spec.attributes == {"city": "City"}
 
 
@@ -265,4 +272,4 @@ def test_from_mapping_errors_name_the_key_path(data: object, message: str) -> No
 def test_an_unknown_field_error_lists_the_fields() -> None:
     with pytest.raises(ConfigError) as caught:
         MappingSpec.from_mapping({"mobile": "Mobile"}, "--mapping m.yaml")
-    assert caught.value.hint == f"Fields: {', '.join(FIELDS)}."
+    assert caught.value.hint == f"Fields: {', '.join(FIELDS)}; and ignore: [columns]."

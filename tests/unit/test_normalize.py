@@ -368,6 +368,12 @@ def test_attributes_are_trimmed_and_blank_ones_dropped() -> None:
 
 
 def test_a_list_in_a_one_value_field_uses_the_first_value_and_says_so() -> None:
-    result = contact({"phone": ["", "+33612345678", "+447400123456"], "name": ["Axelle"]})
-    assert (result.phone, result.name) == ("+33612345678", "Axelle")
-    assert result.notes == ("phone: only the first of 2 values used",)
+    result = contact({"email": ["", "a@example.com", "b@example.com"], "name": ["Axelle"]})
+    assert (result.email, result.name) == ("a@example.com", "Axelle")
+    assert result.notes == ("email: only the first of 2 values used",)
+
+
+def test_every_number_of_a_phone_list_is_a_candidate() -> None:
+    result = contact({"phone": ["", "+3361", "+447400123456"]})
+    assert result.phone == "+447400123456"
+    assert result.notes == ("phone: number 2 of 2 in column ''",)
