@@ -3,8 +3,9 @@
 People write a country as a code (`BE`, `be`), an alpha-3 code (`BEL`), an English name
 (`Belgium`, `United Kingdom`, `UK`) or, in a column named "Country Code", a calling code
 (`+32`). phonenumbers has no country names short of its 0.5 s geocoder locale data, so the
-names live in the small table below: every region phonenumbers supports, with the names
-exports and people actually use.
+English names live in the small table below: every region phonenumbers supports, with the
+names exports and people actually use. Names in French, German, Spanish, Portuguese,
+Italian and Dutch come from pycountry's ISO 3166 translations, loaded only when needed.
 """
 
 from __future__ import annotations
@@ -305,7 +306,33 @@ def region_for(cell: str) -> str | None:
     if calling_code:
         region = phonenumbers.region_code_for_country_code(int(calling_code.group(1)))
         return region if region in phonenumbers.SUPPORTED_REGIONS else None
-    return _lookup().get(name_key(text))
+    key = name_key(text)
+    return _lookup().get(key) or _translated().get(key)
+
+
+# The languages of the spreadsheets people import (SPEC 5.1), beside English.
+_LANGUAGES = ("fr", "de", "es", "pt", "it", "nl")
+
+
+@functools.cache
+def _translated() -> dict[str, str]:
+    """Country names in the file's language ("Belgique", "Österreich", "México") → alpha-2,
+    from pycountry's ISO 3166 translations. Imported on the first name the English table
+    does not know (~100 ms), never at start-up."""
+    import gettext
+
+    import pycountry
+
+    table: dict[str, str] = {}
+    for language in _LANGUAGES:
+        names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        for country in pycountry.countries:
+            if country.alpha_2 not in phonenumbers.SUPPORTED_REGIONS:
+                continue
+            for attribute in ("name", "official_name", "common_name"):
+                if english := getattr(country, attribute, None):
+                    table.setdefault(name_key(names.gettext(english)), country.alpha_2)
+    return table
 
 
 def table_regions() -> frozenset[str]:

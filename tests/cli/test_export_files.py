@@ -215,3 +215,28 @@ def test_a_french_excel_csv_in_cp1252_with_semicolons(tmp_path: Path) -> None:
     rows = validate(path)
     expect(rows, {2: (MOBILE_A, "valid"), 3: (HOME, FIXED.format(HOME))})
     assert rows[2]["name"] == "Élodie Mercier"
+
+
+def test_german_spanish_portuguese_italian_dutch_spreadsheets(tmp_path: Path) -> None:
+    sheets = {
+        "de.csv": "Vorname;Nachname;Telefon;Mobil;E-Mail;Land\n"
+        "Jonas;Weber;030 1234567;0151 23456789;j@example.de;Deutschland\n"
+        "Lena;Huber;01 5123456;;l@example.at;Österreich\n",
+        "es.csv": "Nombre,Apellidos,Teléfono,Móvil,Correo electrónico,País\n"
+        "Lucía,García,,55 1234 5678,l@example.mx,México\n",
+        "pt.csv": "Nome,Apelido,Telemóvel,País\nJoão,Silva,912 345 678,Portugal\n",
+        "it.csv": "Nome,Cognome,Cellulare,Paese\nGiulia,Rossi,312 345 6789,Italia\n",
+        "nl.csv": "Voornaam,Achternaam,Telefoonnummer,Mobiel,Land\n"
+        "Daan,de Vries,020 123 4567,06 12345678,Nederland\n",
+    }
+    expected = {
+        "de.csv": {2: ("+4915123456789", "valid"), 3: ("+4315123456", "'Telefon'")},
+        "es.csv": {2: ("+525512345678", "valid")},
+        "pt.csv": {2: ("+351912345678", "valid")},
+        "it.csv": {2: ("+393123456789", "valid")},
+        "nl.csv": {2: ("+31612345678", "valid")},
+    }
+    for name, text in sheets.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        expect(validate(path, "--allow-landlines"), expected[name])

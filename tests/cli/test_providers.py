@@ -60,7 +60,10 @@ octopush = acme_contacts:Acme
 """
 
 # What --help and `providers` must not pay for at start-up (issue #6, figure 6).
-HEAVY = ("httpx", "httpcore", "phonenumbers", "python_calamine", "openpyxl", "yaml", "vobject")
+HEAVY = (
+    "httpx", "httpcore", "phonenumbers", "python_calamine", "openpyxl", "yaml", "vobject",
+    "pycountry",
+)  # fmt: skip
 
 
 def write_plugin(root: Path) -> Path:

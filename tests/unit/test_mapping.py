@@ -273,3 +273,45 @@ def test_an_unknown_field_error_lists_the_fields() -> None:
     with pytest.raises(ConfigError) as caught:
         MappingSpec.from_mapping({"mobile": "Mobile"}, "--mapping m.yaml")
     assert caught.value.hint == f"Fields: {', '.join(FIELDS)}; and ignore: [columns]."
+
+
+def test_a_mapping_file_lists_columns_switches_fields_off_and_ignores_columns() -> None:
+    spec = MappingSpec.from_mapping(
+        {"phone": ["Home", "Work"], "tags": None, "ignore": ["Fax"], "country": ["Pays"]},
+        "mapping",
+    )
+    assert spec.fields == {"phone": ("Home", "Work"), "tags": (), "country": ("Pays",)}
+    headers = ["Mobile", "Home", "Work", "Categories", "Fax", "Pays", "Country"]
+    columns = ColumnMap.build("c.csv", headers, spec)
+    assert columns.field_columns == {"phone": ("Home", "Work"), "country": ("Pays",)}
+    # Tags are off, so Categories is reported; the ignored Fax is not.
+    assert columns.unmapped == ["Mobile", "Categories", "Country"]
+    mapped = columns.apply(RawRow("c.csv", 2, {"Home": " ", "Work": "+33612345678"}))
+    assert mapped.fields == {"phone": "+33612345678"}
+    assert mapped.phones == (("Work", "+33612345678"),)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": ["A", "B"]}, "mapping.email must be a column header (text)."),
+        ({"phone": ["A", 3]}, "mapping.phone must be a list of column headers."),
+        ({"ignore": {"A": 1}}, "mapping.ignore must be a list of column headers."),
+    ],
+)
+def test_lists_only_where_a_field_takes_several_columns(data: object, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        MappingSpec.from_mapping(data, "mapping")
+    assert str(caught.value).startswith(message)
+
+
+def test_google_labels_order_the_phone_columns_per_row() -> None:
+    headers = ["Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value"]
+    columns = ColumnMap.build("g.csv", headers, None)
+    cells = {"Phone 1 - Label": "Work Fax", "Phone 1 - Value": "1", "Phone 2 - Label": "Home"}
+    mapped = columns.apply(RawRow("g.csv", 2, {**cells, "Phone 2 - Value": "2"}))
+    assert mapped.phones == (("Phone 2 - Value", "2"),)
+    cells = {"Phone 1 - Label": "Home", "Phone 1 - Value": "1", "Phone 2 - Label": "Mobile"}
+    mapped = columns.apply(RawRow("g.csv", 2, {**cells, "Phone 2 - Value": "2"}))
+    assert mapped.phones == (("Phone 2 - Value", "2"), ("Phone 1 - Value", "1"))
+    assert mapped.fields["phone"] == "2"
