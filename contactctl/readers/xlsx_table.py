@@ -1,10 +1,12 @@
 """Excel .xlsx through python-calamine, reading raw cell values, never their display form.
 
 A phone stored as a number keeps every digit: an integral number cell becomes its integer
-text (33612345678.0 → "33612345678"), not Excel's "3.36E+10". The first non-empty row of the
-sheet is the header; rows are numbered as Excel numbers them. calamine holds one sheet in
-memory, so a workbook is checked before it is opened: it must be a zip archive that does not
-unpack to more than `MAX_UNPACKED_BYTES` (a zip bomb is refused, not opened).
+text (33612345678.0 → "33612345678"), not Excel's "3.36E+10"; one whose digits Excel already
+lost (33612300000, from a typed "3.36123E+10") is shown as Excel shows it, and fails. The
+first non-empty row of the sheet is the header; rows are numbered as Excel numbers them.
+calamine holds one sheet in memory, so a workbook is checked before it is opened: it must be
+a zip archive that does not unpack to more than `MAX_UNPACKED_BYTES` (a zip bomb is refused,
+not opened).
 """
 
 from __future__ import annotations
@@ -55,10 +57,26 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return _integer_text(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return _integer_text(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+def _integer_text(number: int) -> str:
+    """An integral number cell's digits; one of 10+ digits with at most 6 significant ones
+    then only zeros is what Excel keeps of a typed "3.36123E+10": its lost digits are shown
+    as Excel shows them, so the phone fails with "precision lost in a spreadsheet" exactly as
+    the same text in a CSV does (SPEC 5.1), rather than being sent as a stranger's number."""
+    digits = str(abs(number))
+    significant = digits.rstrip("0")
+    if len(digits) < 10 or len(significant) > 6:
+        return str(number)
+    sign = "-" if number < 0 else ""
+    mantissa = f"{significant[0]}.{significant[1:]}" if len(significant) > 1 else significant
+    return f"{sign}{mantissa}E+{len(digits) - 1:02d}"
 
 
 def _workbook_stream(data: ByteInput) -> BinaryIO:

@@ -240,3 +240,32 @@ def test_german_spanish_portuguese_italian_dutch_spreadsheets(tmp_path: Path) ->
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         expect(validate(path, "--allow-landlines"), expected[name])
+
+
+def test_an_xlsx_number_that_lost_its_digits_fails_like_the_same_text_in_a_csv(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Name", "Mobile"])
+    sheet.append(["Typed 3.36123E+10", 33612300000])  # what Excel stores for that text
+    sheet.append(["Float too", 447400000000.0])
+    sheet.append(["Every digit", 33612345678])
+    sheet.append(["Short round number", 612000000])  # 9 digits: not the rule's case
+    book.save(tmp_path / "damaged.xlsx")
+    csv = tmp_path / "damaged.csv"
+    csv.write_text("Name,Mobile\nTyped,3.36123E+10\n", encoding="utf-8")
+    rows = validate(tmp_path / "damaged.xlsx", "-r", "FR")
+    expect(
+        rows,
+        {
+            2: (None, "precision lost in a spreadsheet: '3.36123E+10'"),
+            3: (None, "precision lost in a spreadsheet: '4.474E+11'"),
+            4: (MOBILE_A, "valid"),
+            5: ("+33612000000", "valid"),
+        },
+    )
+    assert validate(csv)[2]["reason"] == rows[2]["reason"]
