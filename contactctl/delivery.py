@@ -12,13 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from contactctl.journal import Journal, content_hash
-from contactctl.model import Contact, RowResult, Status
+from contactctl.model import WRITTEN_STATUSES, Contact, Delivery, RowResult, Status
 from contactctl.providers.base import Provider, RunOptions
-from contactctl.send.sender import NOT_SENT_ABORTED, SendHooks
-
-WRITTEN = frozenset({Status.ADDED, Status.UPDATED, Status.UPSERTED})
-# Failures after which the contact certainly did not land: the intent can go.
-CERTAINLY_NOT_LANDED = ("rejected by ", NOT_SENT_ABORTED.split(":")[0])
+from contactctl.send.sender import SendHooks
 
 
 def run_extra(run: RunOptions) -> Mapping[str, object]:
@@ -76,12 +72,12 @@ class JournalHooks(SendHooks):
             digest = self._hashes.pop(key, None) if key else None
             if key is None or digest is None:
                 continue
-            if result.status in WRITTEN:
+            if result.status in WRITTEN_STATUSES:
                 confirmed.append((key, digest, str(result.status), result.id))
-            elif result.status is Status.SKIPPED or _certainly_not_landed(result):
-                # Kept as it was at the vendor, or refused: this content was not delivered.
+            elif result.status is Status.SKIPPED or result.delivery is Delivery.NOT_SENT:
+                # Kept as it was at the vendor, or surely not sent: this content did not land.
                 abandoned.append(key)
-            # Anything else (no answer, interrupted) stays an open intent for the next run.
+            # What may have landed stays an open intent: the next run checks or re-sends it.
         if confirmed:
             self._journal.confirm(confirmed)
         if abandoned:
@@ -94,7 +90,3 @@ class JournalHooks(SendHooks):
             if key is not None and key in self._hashes:
                 pairs.append((key, self._hashes[key]))
         return pairs
-
-
-def _certainly_not_landed(result: RowResult) -> bool:
-    return result.status is Status.FAILED and (result.reason or "").startswith(CERTAINLY_NOT_LANDED)

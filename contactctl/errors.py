@@ -4,7 +4,8 @@
     ├── UsageError            bad option values, options that contradict each other   → exit 2
     ├── ConfigError           bad YAML, unknown provider, missing ${VAR}                → exit 2
     ├── InputError            unreadable file, unknown format, no phone column          → exit 2
-    └── ProviderError         a problem talking to the vendor
+    └── ProviderError         a problem talking to the vendor; .delivery says whether the
+        │                     request may have landed (typed, set where it is raised)
         ├── RetryableError    429, 5xx, timeouts, connection errors; .retry_after_s
         │   └── UncertainDelivery  the request may have landed (timeout or drop after
         │                          sending, unreadable 2xx answer): never resent blindly
@@ -19,6 +20,8 @@ always with `raise X(...) from exc`, so the CLI can print one line and pick the 
 from __future__ import annotations
 
 from enum import IntEnum
+
+from contactctl.model import Delivery
 
 
 class ExitCode(IntEnum):
@@ -56,9 +59,14 @@ class InputError(ContactctlError):
 
 
 class ProviderError(ContactctlError):
-    """A problem talking to the vendor."""
+    """A problem talking to the vendor.
+
+    `delivery` is whether the request may have reached the vendor; each subclass has the
+    default that is true of it (an unexplained 5xx may have landed), and the raiser may say more.
+    """
 
     exit_code = ExitCode.ABORTED
+    default_delivery = Delivery.MAY_HAVE_LANDED
 
     def __init__(
         self,
@@ -66,13 +74,20 @@ class ProviderError(ContactctlError):
         hint: str | None = None,
         *,
         status_code: int | None = None,
+        delivery: Delivery | None = None,
     ) -> None:
         super().__init__(message, hint)
         self.status_code = status_code
+        self.delivery = delivery or self.default_delivery
 
 
 class RetryableError(ProviderError):
-    """A transient failure: worth trying again after `retry_after_s` (or a backoff)."""
+    """A transient failure: worth trying again after `retry_after_s` (or a backoff).
+
+    Not processed (connection refused, 429, 503) unless it is an UncertainDelivery.
+    """
+
+    default_delivery = Delivery.NOT_SENT
 
     def __init__(
         self,
@@ -88,15 +103,20 @@ class RetryableError(ProviderError):
 class UncertainDelivery(RetryableError):
     """The request may have reached the vendor: a create must be checked before it is resent."""
 
+    default_delivery = Delivery.MAY_HAVE_LANDED
+
 
 class AuthError(ProviderError):
     """The vendor refused the credentials: nothing else will work, so the run stops."""
+
+    default_delivery = Delivery.NOT_SENT
 
 
 class BatchRejected(ProviderError):
     """The vendor refused the request as a whole (a 4xx other than auth and rate limiting)."""
 
     exit_code = ExitCode.ROWS_FAILED
+    default_delivery = Delivery.NOT_SENT
 
 
 class RunAborted(ProviderError):

@@ -24,6 +24,22 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
+class Delivery(StrEnum):
+    """Whether a row's write reached the vendor: a typed fact, never read back from a message.
+
+    Set where it becomes known (the exception raised for a request carries it) and used by the
+    journal: only a row surely `not sent` loses its intent; one that `may have landed` is
+    checked or re-sent idempotently by the next run, never called unchanged.
+    """
+
+    NOT_SENT = "not sent"
+    MAY_HAVE_LANDED = "may have landed"
+    LANDED = "landed"
+
+
+WRITTEN_STATUSES = frozenset({Status.ADDED, Status.UPDATED, Status.UPSERTED})
+
+
 class InputFormat(StrEnum):
     CSV = "csv"
     TSV = "tsv"
@@ -129,6 +145,8 @@ class RowResult:
     email: str | None = None
     id: str | None = None
     raw: RawRow | None = field(default=None, compare=False, repr=False)
+    # Whether the write reached the vendor (a written row landed; others say so explicitly).
+    delivery: Delivery = Delivery.NOT_SENT
 
     @classmethod
     def for_contact(
@@ -137,10 +155,13 @@ class RowResult:
         status: Status,
         reason: str | None = None,
         id: str | None = None,
+        delivery: Delivery | None = None,
     ) -> RowResult:
         # What normalisation repaired rides along, so the row says so whatever its status.
         if contact.notes:
             reason = "; ".join((reason, *contact.notes) if reason else contact.notes)
+        if delivery is None:
+            delivery = Delivery.LANDED if status in WRITTEN_STATUSES else Delivery.NOT_SENT
         return cls(
             contact.source,
             contact.row,
@@ -151,7 +172,15 @@ class RowResult:
             contact.email,
             id,
             contact.raw,
+            delivery,
         )
+
+    @classmethod
+    def not_confirmed(cls, contact: Contact, why: str) -> RowResult:
+        """A row whose write may have landed but that no answer confirmed: failed, and the
+        journal keeps it open so the next run checks or re-sends it."""
+        reason = f"not confirmed: {why}"
+        return cls.for_contact(contact, Status.FAILED, reason, delivery=Delivery.MAY_HAVE_LANDED)
 
     @classmethod
     def for_raw(cls, raw: RawRow, status: Status, reason: str) -> RowResult:

@@ -124,8 +124,8 @@ class Callbell(Provider[CallbellSettings]):
         try:
             created = await create_once(create, find, self.settings.max_retries + 1)
         except UncertainDelivery as exc:
-            reason = f"not confirmed: {exc.message}; a re-run looks it up before sending"
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+            why = f"{exc.message}; a re-run looks it up before sending"
+            return RowResult.not_confirmed(contact, why)
         return RowResult.for_contact(
             contact, Status.ADDED, created.reason(), id=created.value or None
         )

@@ -136,8 +136,8 @@ class Octopush(Provider[OctopushSettings]):
         self, contact: Contact, item: Mapping[str, Any] | None, uncertain: bool
     ) -> RowResult:
         if item is None:
-            reason = "not confirmed: Octopush's answer does not mention this number"
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+            why = "Octopush's answer does not mention this number"
+            return RowResult.not_confirmed(contact, why)
         status = item.get("status")
         if status == "added":
             return RowResult.for_contact(contact, Status.ADDED)
@@ -154,7 +154,7 @@ class Octopush(Provider[OctopushSettings]):
         if status == "skipped":
             reason = "Octopush skipped it without saying why (a blacklisted number?)"
             return RowResult.for_contact(contact, Status.SKIPPED, reason)
-        return RowResult.for_contact(contact, Status.FAILED, f"Octopush answered status {status!r}")
+        return RowResult.not_confirmed(contact, f"Octopush answered status {status!r}")
 
     def _list_name(self) -> str | None:
         return self.run.list_name or self.settings.list_name

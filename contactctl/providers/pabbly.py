@@ -149,7 +149,7 @@ class Pabbly(Provider[PabblySettings]):
         if mobile in answer.created:
             return RowResult.for_contact(contact, Status.ADDED)
         if answer.unnamed_failures:
-            return RowResult.for_contact(contact, Status.FAILED, _unnamed_failures_reason(answer))
+            return RowResult.not_confirmed(contact, _unnamed_failures_reason(answer))
         if answer.after_uncertain:
             reason = (
                 "at Pabbly Chatflow; an earlier attempt may have created it, "
@@ -163,7 +163,7 @@ class Pabbly(Provider[PabblySettings]):
         if _mobile(contact) not in answer.created:
             doubt = _doubt_when_unlisted(answer, existing)
             if doubt:
-                return RowResult.for_contact(contact, Status.FAILED, doubt)
+                return RowResult.not_confirmed(contact, doubt)
         if existing is None:
             reason = "written; Pabbly's look-up could not tell whether the contact existed"
             return RowResult.for_contact(contact, Status.UPSERTED, reason)
@@ -179,14 +179,13 @@ def _doubt_when_unlisted(answer: _Answer, existing: Existing) -> str | None:
     if answer.unnamed_failures:
         return _unnamed_failures_reason(answer)
     if existing is False and not answer.after_uncertain:
-        return "not confirmed: Pabbly Chatflow's answer does not list this new contact"
+        return "Pabbly Chatflow's answer does not list this new contact"
     return None
 
 
 def _unnamed_failures_reason(answer: _Answer) -> str:
     return (
-        f"not confirmed: Pabbly Chatflow reported {answer.unnamed_failures} "
-        "failure(s) without naming the numbers"
+        f"Pabbly Chatflow reported {answer.unnamed_failures} failure(s) without naming the numbers"
     )
 
 

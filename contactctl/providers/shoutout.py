@@ -97,8 +97,8 @@ class Shoutout(Provider[ShoutoutSettings]):
 
     def _result(self, contact: Contact, echo: Mapping[str, Any] | None) -> RowResult:
         if echo is None:
-            reason = "not confirmed: ShoutOUT's answer does not include this contact"
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+            why = "ShoutOUT's answer does not include this contact"
+            return RowResult.not_confirmed(contact, why)
         contact_id = echo.get("id")
         return RowResult.for_contact(
             contact, Status.UPSERTED, UPSERTED_REASON, id=str(contact_id) if contact_id else None

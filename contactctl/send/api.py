@@ -35,6 +35,7 @@ from contactctl.errors import (
     RunAborted,
     UncertainDelivery,
 )
+from contactctl.model import Delivery
 from contactctl.secrets import Redactor
 from contactctl.send import timing
 from contactctl.send.pacing import TokenBucket
@@ -139,18 +140,22 @@ class Api:
                     return Reply(reply.status_code, reply.data, after_uncertain=saw_uncertain)
         except UncertainDelivery:
             if idempotent:
-                raise self._unreachable(retrying.statistics) from None
+                raise self._unreachable(retrying.statistics, landed=True) from None
             raise
         except RetryableError as exc:
-            raise self._unreachable(retrying.statistics, exc) from None
+            raise self._unreachable(retrying.statistics, exc, landed=saw_uncertain) from None
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
-    def _unreachable(self, stats: Mapping[str, Any], last: Exception | None = None) -> RunAborted:
+    def _unreachable(
+        self, stats: Mapping[str, Any], last: Exception | None = None, *, landed: bool
+    ) -> RunAborted:
+        """The run stops; `landed` when some attempt may have reached the vendor."""
         tries = stats.get("attempt_number", 1)
         detail = f": {last}" if last else ""
         return RunAborted(
             f"{self._settings.vendor} unreachable after {tries} attempts{detail}.",
             "The rows not sent are reported; run again later to resume.",
+            delivery=Delivery.MAY_HAVE_LANDED if landed else Delivery.NOT_SENT,
         )
 
     def _wait(self, state: RetryCallState) -> float:

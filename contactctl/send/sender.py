@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contactctl.errors import AuthError, BatchRejected, InputError, ProviderError, RunAborted
-from contactctl.model import Contact, RowResult, Status
+from contactctl.model import Contact, Delivery, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.send.api import Api
 
 NOT_SENT_ABORTED = "not sent: run aborted"
 NOT_SENT_INTERRUPTED = "not sent: interrupted"
 NOT_CONFIRMED_INTERRUPTED = "not confirmed: interrupted while sending; a re-run checks it"
+NOT_CONFIRMED_ABORTED = "not confirmed: run aborted"
+RECHECKED = "; a re-run checks it"
 Emit = Callable[[RowResult], None]
 
 
@@ -101,10 +103,12 @@ class Sender:
 
     def _report_pending(self) -> None:
         for key, contact in list(self._pending.items()):
-            reason = (
-                NOT_CONFIRMED_INTERRUPTED if key in self.outcome.in_flight else NOT_SENT_INTERRUPTED
-            )
-            self._emit_contact(contact, RowResult.for_contact(contact, Status.FAILED, reason))
+            if key in self.outcome.in_flight:
+                reason, delivery = NOT_CONFIRMED_INTERRUPTED, Delivery.MAY_HAVE_LANDED
+            else:
+                reason, delivery = NOT_SENT_INTERRUPTED, Delivery.NOT_SENT
+            result = RowResult.for_contact(contact, Status.FAILED, reason, delivery=delivery)
+            self._emit_contact(contact, result)
 
     async def _produce(
         self, items: Iterable[Contact | RowResult], queue: asyncio.Queue[list[Contact] | None]
@@ -160,22 +164,18 @@ class Sender:
         except BatchRejected as exc:
             await self._split(batch, exc)
             return
-        except AuthError as exc:
+        except (AuthError, RunAborted) as exc:
             self._abort(str(exc))
-            self._fail_all(batch, f"{NOT_SENT_ABORTED} ({exc.message})", sent=True)
-            return
-        except RunAborted as exc:
-            self._abort(str(exc))
-            self._fail_all(batch, f"{NOT_SENT_ABORTED} ({exc.message})", sent=True)
+            self._fail_sent(batch, exc, _aborted_reason(exc))
             return
         except ProviderError as exc:
-            self._fail_all(batch, f"not delivered: {exc.message}", sent=True)
+            self._fail_sent(batch, exc, _failed_reason(exc))
             return
         self._emit_results(batch, results)
 
     async def _split(self, batch: Sequence[Contact], exc: BatchRejected) -> None:
         if len(batch) == 1:
-            self._fail_all(batch, f"rejected by {self._provider.vendor}: {exc.message}", sent=True)
+            self._fail_sent(batch, exc, f"rejected by {self._provider.vendor}: {exc.message}")
             return
         middle = len(batch) // 2
         for half in (batch[:middle], batch[middle:]):
@@ -191,11 +191,17 @@ class Sender:
         for contact, result in zip(batch, ordered, strict=True):
             self._emit_contact(contact, result)
 
-    def _fail_all(self, batch: Sequence[Contact], reason: str, *, sent: bool = False) -> None:
-        """Fail every row; when the batch went out, the journal hears how it ended."""
-        results = [RowResult.for_contact(c, Status.FAILED, reason) for c in batch]
-        if sent:
-            self._hooks.after_send(batch, results)
+    def _fail_all(self, batch: Sequence[Contact], reason: str) -> None:
+        """Fail every row of a batch that never went out."""
+        for contact in batch:
+            self._emit_contact(contact, RowResult.for_contact(contact, Status.FAILED, reason))
+
+    def _fail_sent(self, batch: Sequence[Contact], exc: ProviderError, reason: str) -> None:
+        """Fail every row of a batch that went out; the journal hears whether it may have landed."""
+        results = [
+            RowResult.for_contact(c, Status.FAILED, reason, delivery=exc.delivery) for c in batch
+        ]
+        self._hooks.after_send(batch, results)
         for contact, result in zip(batch, results, strict=True):
             self._emit_contact(contact, result)
 
@@ -214,7 +220,19 @@ async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
+def _aborted_reason(exc: ProviderError) -> str:
+    if exc.delivery is Delivery.NOT_SENT:
+        return f"{NOT_SENT_ABORTED} ({exc.message})"
+    return f"{NOT_CONFIRMED_ABORTED} ({exc.message}){RECHECKED}"
+
+
+def _failed_reason(exc: ProviderError) -> str:
+    if exc.delivery is Delivery.NOT_SENT:
+        return f"not delivered: {exc.message}"
+    return f"not confirmed: {exc.message}{RECHECKED}"
+
+
 def _unanswered(contact: Contact) -> RowResult:
     # The provider broke its contract; never let a row vanish behind a success.
     reason = "not confirmed: the vendor's answer has no result for this row"
-    return RowResult.for_contact(contact, Status.FAILED, reason)
+    return RowResult.for_contact(contact, Status.FAILED, reason, delivery=Delivery.MAY_HAVE_LANDED)

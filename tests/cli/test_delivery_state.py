@@ -1,0 +1,45 @@
+"""Whether a write landed is a typed fact: a row that may have landed is never `unchanged`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.helpers import import_to, write_csv
+from tests.conftest import SandboxFactory
+
+PHONES = ("+33612345601", "+33612345602", "+33612345603")
+
+
+def _names(tmp_path: Path, name: str, first: str) -> Path:
+    rows = "".join(f"{phone},{first}{n}\n" for n, phone in enumerate(PHONES))
+    return write_csv(tmp_path / name, "Mobile,First Name\n" + rows)
+
+
+def _stored_names(emulator: object) -> dict[str, str]:
+    stored = emulator.stored()  # type: ignore[attr-defined]
+    return {r["phone_number"]: r["first_name"] for r in stored}
+
+
+def test_answers_lost_after_commit_leave_rows_unconfirmed_and_the_next_run_rewrites_them(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    first_file = _names(tmp_path, "a.csv", "Alice")
+    second_file = _names(tmp_path, "b.csv", "Bob")
+    report = ("--output", "json")
+    with sandbox("octopush") as (emulator, base_url):
+        first = import_to(tmp_path, "octopush", base_url, first_file, *report, max_retries=1)
+        # Every answer is lost after Octopush stored the contacts: they hold B's names now.
+        emulator.faults.drop_next(1000, after_commit=True)
+        second = import_to(tmp_path, "octopush", base_url, second_file, *report, max_retries=1)
+        emulator.faults.clear()
+        after_second = _stored_names(emulator)
+        third = import_to(tmp_path, "octopush", base_url, first_file, *report, max_retries=1)
+        after_third = _stored_names(emulator)
+    assert first.exit_code == 0, first.stderr
+    assert second.exit_code == 3
+    reasons = [row["reason"] for row in second.json()["rows"]]
+    assert all(reason.startswith("not confirmed: run aborted") for reason in reasons), reasons
+    assert set(after_second.values()) == {"Bob0", "Bob1", "Bob2"}
+    assert third.exit_code == 0, third.stderr
+    assert {row["status"] for row in third.json()["rows"]} == {"updated"}
+    assert after_third == {phone: f"Alice{n}" for n, phone in enumerate(PHONES)}
