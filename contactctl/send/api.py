@@ -38,6 +38,7 @@ from contactctl.errors import (
 from contactctl.model import Delivery
 from contactctl.secrets import Redactor
 from contactctl.send import timing
+from contactctl.send.gate import FirstRequestGate
 from contactctl.send.pacing import TokenBucket
 
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
@@ -79,6 +80,7 @@ class Api:
         self._error_message = error_message
         # httpx keeps base_url with a trailing slash; providers' paths start with one.
         self._origin = str(client.base_url).rstrip("/")
+        self._gate = FirstRequestGate()
 
     async def call(
         self,
@@ -95,6 +97,19 @@ class Api:
         `accept` lists non-2xx statuses the caller handles itself (a look-up's 404).
         """
         url = self._origin + path  # absolute: httpx parses it once instead of merging
+        return await self._gate.through(
+            lambda: self._call(method, url, json, params, idempotent, accept)
+        )
+
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        json: Any,
+        params: Mapping[str, str] | None,
+        idempotent: bool,
+        accept: frozenset[int],
+    ) -> Reply:
         try:
             # Most requests succeed at once; tenacity's machinery (about 0.1 ms a request)
             # starts only after a failure it may retry.

@@ -165,7 +165,9 @@ def test_refused_credentials_exit_3_and_the_secret_shows_nowhere(
     with sandbox(vendor.name) as (emulator, base_url):
         run, report = _import(tmp_path, vendor, base_url, "-v", **{vendor.secret_key: SECRET})
         stored = emulator.stored()
+        requests = len(emulator.requests)
     assert run.exit_code == 3
+    assert requests == 1  # slow start: the first request goes alone
     assert stored == []
     assert "refused the credentials" in run.stderr
     journal = (tmp_path / "journal.sqlite3").read_bytes().decode("latin-1")
