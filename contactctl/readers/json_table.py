@@ -3,8 +3,8 @@
 The array is streamed item by item (see json_stream), so its size is not limited by memory.
 A row is the item's 1-based position in the array. In a wrapping object the array is the one
 under "contacts", or else the first key whose array starts with an object; other keys are
-skipped. Headers are the keys of the first object; an item that is not an object fails on its
-own row.
+skipped. Headers are the union of every object's keys (`with_every_key`: two streamed passes);
+an item that is not an object fails on its own row.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from contactctl.model import RawRow
 from contactctl.readers.base import ReadOptions, Table
 from contactctl.readers.decoding import TextInput, open_text, undecodable
 from contactctl.readers.json_stream import JsonScanner, JsonSyntaxError
-from contactctl.readers.json_values import headers_from_first_object, record_cells
+from contactctl.readers.json_values import record_cells, with_every_key
 from contactctl.readers.source import ByteInput
 
 _SHAPE_HINT = 'Give an array of objects, or an object with a "contacts" array of objects.'
@@ -26,14 +26,17 @@ _END = object()
 
 
 def open_json(data: ByteInput, options: ReadOptions) -> Table:
+    headers, rows = with_every_key(data, lambda d: _read(d, options))
+    return Table(data.source, headers, rows)
+
+
+def _read(data: ByteInput, options: ReadOptions) -> Iterator[RawRow]:
     text = open_text(data, options.encoding)
     try:
         items = _contact_items(JsonScanner(text.text), data.source)
     except (JsonSyntaxError, UnicodeDecodeError) as exc:
         raise _read_error(text, exc) from exc
-    rows = _rows(items, text)
-    seen, headers = headers_from_first_object(rows)
-    return Table(data.source, headers, chain(seen, rows))
+    return _rows(items, text)
 
 
 def _contact_items(scanner: JsonScanner, source: str) -> Iterator[Any]:

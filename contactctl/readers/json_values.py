@@ -8,10 +8,14 @@ say what was repaired. Nested objects become dotted keys ("address.city").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, cast
 
+from contactctl.errors import InputError
 from contactctl.model import Cell, RawRow
+from contactctl.readers.source import ByteInput
 
 # Numbers and NaN/Infinity as written: no float rounding, no int digit limit.
 DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
@@ -59,19 +63,37 @@ def scalar_text(value: Any) -> str:
     return str(value)
 
 
-def headers_from_first_object(
-    rows: Iterator[RawRow], lookahead_rows: int = 1000
-) -> tuple[list[RawRow], list[str]]:
-    """The keys of the first readable object, and the rows read to find it (to replay them).
+def with_every_key(
+    data: ByteInput, read: Callable[[ByteInput], Iterator[RawRow]]
+) -> tuple[list[str], Iterator[RawRow]]:
+    """The union of every object's keys, in order of first appearance, and the rows.
 
-    Leading items that are not objects (or not JSON) fail on their own rows; the search gives
-    up after `lookahead_rows` so a file of garbage is not held in memory.
+    Two streamed passes: the first only collects keys (a key first seen in the 500th object
+    still maps), the second yields the rows; memory holds the keys, never the file. Standard
+    input is copied to a temporary file first so it can be read twice. A read error in the
+    first pass ends it: the second pass meets the error again, at its row.
     """
-    seen: list[RawRow] = []
-    for row in rows:
-        seen.append(row)
-        if row.problem is None:
-            return seen, list(row.cells)
-        if len(seen) >= lookahead_rows:
-            break
-    return seen, []
+    data = _rereadable(data)
+    keys: dict[str, None] = {}
+    try:
+        for row in read(data):
+            keys.update(dict.fromkeys(row.cells))
+    except InputError:
+        pass
+    if not data.is_whole:  # else the rest was never read
+        data.rest.seek(len(data.head))
+    return list(keys), read(data)
+
+
+def _rereadable(data: ByteInput) -> ByteInput:
+    try:
+        if data.is_whole or data.rest.seekable():
+            return data
+    except OSError:
+        pass
+    # Deleted when closed, or when the process ends; the rows iterator keeps it open.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    spool.write(data.head)
+    shutil.copyfileobj(data.rest, spool)
+    spool.seek(len(data.head))
+    return ByteInput(data.source, data.head, cast(BinaryIO, spool))

@@ -1,27 +1,25 @@
 """JSON Lines: one object a line; a row is its line number (blank lines count, yield nothing).
 
 A line that is not valid JSON, or not an object, fails on its own row: one bad line in a
-million is the line's problem, not the file's. Headers are the keys of the first object.
+million is the line's problem, not the file's. Headers are the union of every object's keys
+(`with_every_key`: two streamed passes).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from itertools import chain
 
 from contactctl.model import RawRow
 from contactctl.readers.base import ReadOptions, Table
 from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
-from contactctl.readers.json_values import DECODER, headers_from_first_object, record_cells
+from contactctl.readers.json_values import DECODER, record_cells, with_every_key
 from contactctl.readers.source import ByteInput
 
 
 def open_jsonl(data: ByteInput, options: ReadOptions) -> Table:
-    text = open_text(data, options.encoding)
-    rows = _rows(text)
-    seen, headers = headers_from_first_object(rows)
-    return Table(data.source, headers, chain(seen, rows))
+    headers, rows = with_every_key(data, lambda d: _rows(open_text(d, options.encoding)))
+    return Table(data.source, headers, rows)
 
 
 def _rows(text: TextInput) -> Iterator[RawRow]:

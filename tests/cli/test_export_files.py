@@ -7,8 +7,12 @@ with X-ABLabel, Android's 2.1 quoted-printable names, a French Excel CSV in cp12
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.cli.helpers import rows_by_number, run_cli
 
@@ -269,3 +273,44 @@ def test_an_xlsx_number_that_lost_its_digits_fails_like_the_same_text_in_a_csv(
         },
     )
     assert validate(csv)[2]["reason"] == rows[2]["reason"]
+
+
+def test_json_columns_are_every_objects_keys_even_a_late_one(tmp_path: Path) -> None:
+    objects = [{"name": f"P{n}", "email": f"p{n}@example.com"} for n in range(600)]
+    objects[2] = {"name": "Late", "phoneNumber": "06 12 34 56 78", "address": {"country": "FR"}}
+    objects[599] = {"name": "Last", "mobile": "+33 6 12 34 56 79"}
+    as_json = tmp_path / "contacts.json"
+    as_json.write_text(json.dumps({"contacts": objects}), encoding="utf-8")
+    as_jsonl = tmp_path / "contacts.jsonl"
+    as_jsonl.write_text("".join(json.dumps(o) + "\n" for o in objects), encoding="utf-8")
+    for path, last_row in ((as_json, 600), (as_jsonl, 600)):
+        rows = validate(path, "--allow-landlines")
+        expect(rows, {3: (MOBILE_A, "valid"), last_row: (MOBILE_B, "valid")})
+        assert len(rows) == 600
+
+
+def test_standard_input_that_cannot_be_rewound_is_read_twice_from_a_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contactctl.readers import source
+    from contactctl.readers.decoding import open_text
+    from contactctl.readers.json_values import with_every_key
+    from contactctl.readers.jsonl_table import _rows
+    from contactctl.readers.source import ByteInput
+
+    lines = b'{"name": "A"}\n{"name": "B", "mobile": "+33612345678"}\n'
+    read_end, write_end = os.pipe()
+    os.write(write_end, lines[:10])
+    os.write(write_end, lines[10:])
+    os.close(write_end)
+    # A first block of 10 bytes stands for the 64 KiB one, so the rest is still in the pipe.
+    monkeypatch.setattr(source, "HEAD_BYTES", 10)
+    with open(read_end, "rb") as pipe:
+        assert not pipe.seekable()
+        data = ByteInput("<stdin>", pipe.read(10), pipe)
+        headers, rows = with_every_key(data, lambda d: _rows(open_text(d, None)))
+        assert headers == ["name", "mobile"]
+        assert [dict(row.cells) for row in rows] == [
+            {"name": "A"},
+            {"name": "B", "mobile": "+33612345678"},
+        ]
