@@ -71,7 +71,8 @@ def with_every_key(
     Two streamed passes: the first only collects keys (a key first seen in the 500th object
     still maps), the second yields the rows; memory holds the keys, never the file. Standard
     input is copied to a temporary file first so it can be read twice. A read error in the
-    first pass ends it: the second pass meets the error again, at its row.
+    first pass ends it: before any object it is raised now, as a wrong file; after one, the
+    second pass meets it again at its row, as before.
     """
     data = _rereadable(data)
     keys: dict[str, None] = {}
@@ -79,7 +80,8 @@ def with_every_key(
         for row in read(data):
             keys.update(dict.fromkeys(row.cells))
     except InputError:
-        pass
+        if not keys:  # nothing readable before it: the file is wrong, say so now
+            raise
     if not data.is_whole:  # else the rest was never read
         data.rest.seek(len(data.head))
     return list(keys), read(data)
