@@ -36,7 +36,7 @@ def test_json_values_become_cells_that_keep_every_digit(tmp_path: Path) -> None:
 def test_json_rows_are_positions_and_non_objects_fail_alone(tmp_path: Path) -> None:
     path = write(tmp_path, "c.json", '[{"Phone": "1"}, 5, null, {"Phone": "2", "Extra": "x"}]')
     table, rows = read(path)
-    assert table.headers == ["Phone"]
+    assert table.headers == ["Phone", "Extra"]  # every object's keys
     assert [(r.row, dict(r.cells), r.problem) for r in rows] == [
         (1, {"Phone": "1"}, None),
         (2, {}, "item is not an object"),
@@ -130,7 +130,7 @@ def test_json_lines_rows_are_line_numbers_and_bad_lines_fail_alone(tmp_path: Pat
         + '{"Phone": "3"} extra\n'  # line 7
     )
     table, rows = read(write(tmp_path, "c.jsonl", text))
-    assert table.headers == ["Phone", "Tags"]
+    assert table.headers == ["Phone", "Tags", "Nested.x"]  # every object's keys
     assert [(r.row, dict(r.cells), r.problem) for r in rows] == [
         (1, {"Phone": "1", "Tags": ["a", "b"]}, None),
         (3, {}, "not valid JSON: expecting value at column 1"),
