@@ -56,6 +56,9 @@ class Provider(ABC, Generic[S]):
     unsent_fields: ClassVar[tuple[str, ...]] = ()
     # Whether the vendor has contact lists (`--list`).
     has_lists: ClassVar[bool] = False
+    # Whether `find_created` can tell if a create that may have landed did (a vendor whose
+    # create is not idempotent must): the core then runs the create-once protocol.
+    looks_up_created: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -122,6 +125,14 @@ class Provider(ABC, Generic[S]):
         return text.strip()[:300] or "no message"
 
     # The one call per batch ---------------------------------------------------------------
+
+    async def find_created(self, contact: Contact, api: Api) -> str | None:
+        """The vendor's id for this contact when it holds it, else None.
+
+        Asked by the core (send/once.py) after a create that may have landed, before it is
+        ever sent again; only when `looks_up_created`. One look-up, no retry, no sleep.
+        """
+        return None
 
     @abstractmethod
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:

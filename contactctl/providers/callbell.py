@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from contactctl.errors import UncertainDelivery, UsageError
+from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider
@@ -38,7 +38,6 @@ from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
-from contactctl.send.once import create_once
 
 if TYPE_CHECKING:
     import httpx
@@ -71,6 +70,7 @@ class Callbell(Provider[CallbellSettings]):
     )
     settings_type: ClassVar[type[ProviderSettings]] = CallbellSettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id", "opt_in")
+    looks_up_created: ClassVar[bool] = True
 
     def check_run(self) -> None:
         fallback = self.settings.name_fallback
@@ -112,23 +112,13 @@ class Callbell(Provider[CallbellSettings]):
         return await self._create(contact, api)
 
     async def _create(self, contact: Contact, api: Api) -> RowResult:
-        async def create() -> str:
-            reply = await api.call(
-                "POST", CONTACTS_PATH, json=self._create_body(contact), idempotent=False
-            )
-            return _uuid(reply.data) or ""
+        # Not idempotent: when this may have landed, the core looks it up (find_created).
+        body = self._create_body(contact)
+        reply = await api.call("POST", CONTACTS_PATH, json=body, idempotent=False)
+        return RowResult.for_contact(contact, Status.ADDED, id=_uuid(reply.data))
 
-        async def find() -> str | None:
-            return await self._find(contact, api)
-
-        try:
-            created = await create_once(create, find, self.settings.max_retries + 1)
-        except UncertainDelivery as exc:
-            why = f"{exc.message}; a re-run looks it up before sending"
-            return RowResult.not_confirmed(contact, why)
-        return RowResult.for_contact(
-            contact, Status.ADDED, created.reason(), id=created.value or None
-        )
+    async def find_created(self, contact: Contact, api: Api) -> str | None:
+        return await self._find(contact, api)
 
     async def _find(self, contact: Contact, api: Api) -> str | None:
         """The uuid of the contact Callbell holds for this number, or None."""

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from contactctl.errors import AuthError, BatchRejected, UncertainDelivery, UsageError
+from contactctl.errors import AuthError, BatchRejected, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider, RunOptions
@@ -40,7 +40,6 @@ from contactctl.providers.common import drop_blank, first_and_last, utc_now
 from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
-from contactctl.send.once import create_once
 
 if TYPE_CHECKING:
     import httpx
@@ -78,6 +77,7 @@ class Ivvy(Provider[IvvySettings]):
     )
     settings_type: ClassVar[type[ProviderSettings]] = IvvySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("tags", "lists", "opt_in")
+    looks_up_created: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -158,21 +158,13 @@ class Ivvy(Provider[IvvySettings]):
             reason = f"not at iVvy, and adding a contact needs {', '.join(missing)}"
             return RowResult.for_contact(contact, Status.FAILED, reason)
 
-        async def add() -> str:
-            return await self._add_or_update(api, self._body(contact), idempotent=False) or ""
+        # Not idempotent: when this may have landed, the core looks it up (find_created).
+        contact_id = await self._add_or_update(api, self._body(contact), idempotent=False)
+        return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
 
-        async def find() -> str | None:
-            found = await self._find(contact, api)
-            return found[0] if found else None
-
-        try:
-            created = await create_once(add, find, self.settings.max_retries + 1)
-        except UncertainDelivery as exc:
-            why = f"{exc.message}; a re-run looks it up before sending"
-            return RowResult.not_confirmed(contact, why)
-        return RowResult.for_contact(
-            contact, Status.ADDED, created.reason(), id=created.value or None
-        )
+    async def find_created(self, contact: Contact, api: Api) -> str | None:
+        found = await self._find(contact, api)
+        return found[0] if found else None
 
     async def _find(self, contact: Contact, api: Api) -> list[str]:
         """Ids of the contacts iVvy holds under this contact's externalId."""

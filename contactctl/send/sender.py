@@ -12,10 +12,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from contactctl.errors import AuthError, BatchRejected, InputError, ProviderError, RunAborted
+from contactctl.errors import (
+    AuthError,
+    BatchRejected,
+    InputError,
+    ProviderError,
+    RunAborted,
+    UncertainDelivery,
+)
 from contactctl.model import Contact, Delivery, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.send.api import Api
+from contactctl.send.once import confirm_or_resend
 
 NOT_SENT_ABORTED = "not sent: run aborted"
 NOT_SENT_INTERRUPTED = "not sent: interrupted"
@@ -160,7 +168,7 @@ class Sender:
     async def _push_isolating(self, batch: Sequence[Contact]) -> None:
         self._hooks.before_send(batch)
         try:
-            results = await self._provider.push(batch, self._api)
+            results = await self._pushed(batch)
         except BatchRejected as exc:
             await self._split(batch, exc)
             return
@@ -172,6 +180,15 @@ class Sender:
             self._fail_sent(batch, exc, _failed_reason(exc))
             return
         self._emit_results(batch, results)
+
+    async def _pushed(self, batch: Sequence[Contact]) -> list[RowResult]:
+        """The provider's answer; a create that may have landed is checked before any resend."""
+        try:
+            return await self._provider.push(batch, self._api)
+        except UncertainDelivery as exc:
+            if len(batch) != 1 or not self._provider.looks_up_created:
+                raise
+            return [await confirm_or_resend(self._provider, batch[0], self._api, exc)]
 
     async def _split(self, batch: Sequence[Contact], exc: BatchRejected) -> None:
         if len(batch) == 1:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contactctl.errors import AuthError, BatchRejected, UsageError
+from contactctl.errors import AuthError, BatchRejected, UncertainDelivery, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers.base import RunOptions
 from contactctl.providers.callbell import Callbell, CallbellSettings
@@ -67,13 +67,19 @@ def push_each(
     return asyncio.run(go())
 
 
-def send_all(callbell: Callbell, contacts: Sequence[Contact]) -> list[RowResult]:
-    """Through the real sender: one contact per batch, `default_concurrency` in flight."""
+def send_all(
+    callbell: Callbell,
+    contacts: Sequence[Contact],
+    hooks: Sequence[Hook] = (),
+    concurrency: int | None = None,
+) -> list[RowResult]:
+    """Through the real sender (which runs the create-once protocol): one contact per batch,
+    `concurrency` (default: the vendor's default) in flight."""
     results: list[RowResult] = []
 
     async def go() -> None:
-        async with client_for(callbell) as client:
-            settings = SendSettings(1, callbell.limits.default_concurrency)
+        async with client_for(callbell, hooks) as client:
+            settings = SendSettings(1, concurrency or callbell.limits.default_concurrency)
             await Sender(callbell, make_api(client, callbell), settings, results.append).run(
                 contacts
             )
@@ -173,7 +179,7 @@ def test_creates_dropped_after_commit_are_found_not_duplicated(sandbox: Any) -> 
     contacts = [contact(2, "+33612345601"), contact(3, "+33612345602")]
     with sandbox("callbell") as (emulator, base_url):
         hook = fault_on_create(emulator, 2, after_commit=True)
-        results = push_each(provider(base_url), contacts, [hook])
+        results = send_all(provider(base_url), contacts, [hook], concurrency=1)
         stored = emulator.stored()
         creates = [r for r in emulator.requests if r.method == "POST"]
 
@@ -187,7 +193,7 @@ def test_creates_dropped_after_commit_are_found_not_duplicated(sandbox: Any) -> 
 def test_a_create_dropped_before_commit_is_sent_again(sandbox: Any) -> None:
     with sandbox("callbell") as (emulator, base_url):
         hook = fault_on_create(emulator, 1, after_commit=False)
-        results = push_each(provider(base_url), [contact(2, "+33612345601")], [hook])
+        results = send_all(provider(base_url), [contact(2, "+33612345601")], [hook], 1)
         stored = emulator.stored()
         creates = [r for r in emulator.requests if r.method == "POST"]
 
@@ -200,7 +206,7 @@ def test_a_create_dropped_before_commit_is_sent_again(sandbox: Any) -> None:
 def test_a_malformed_answer_to_a_create_is_checked_by_look_up(sandbox: Any) -> None:
     with sandbox("callbell") as (emulator, base_url):
         hook = fault_on_create(emulator, 1, after_commit=True, malformed=True)
-        results = push_each(provider(base_url), [contact(2, "+33612345601")], [hook])
+        results = send_all(provider(base_url), [contact(2, "+33612345601")], [hook], 1)
         stored = emulator.stored()
 
     assert len(stored) == 1
@@ -276,3 +282,15 @@ def test_channel_uuid_goes_to_the_look_up_and_the_create(sandbox: Any) -> None:
         "name": "Axelle Durand",
         "channel_uuid": channel,
     }
+
+
+def test_the_provider_itself_never_looks_up_nor_resends_an_uncertain_create(
+    sandbox: Any,
+) -> None:
+    # The create-once protocol is the core's (send/once.py); the provider only translates.
+    with sandbox("callbell") as (emulator, base_url):
+        hook = fault_on_create(emulator, 1, after_commit=True)
+        with pytest.raises(UncertainDelivery):
+            push_each(provider(base_url), [contact(2, "+33612345601")], [hook])
+        methods = [r.method for r in emulator.requests]
+    assert methods == ["GET", "POST"]

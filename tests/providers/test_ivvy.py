@@ -21,6 +21,7 @@ from contactctl.providers.settings import parse_settings
 from contactctl.sandbox import SANDBOX_CREDENTIALS
 from contactctl.secrets import Secret
 from contactctl.send.client import build_api
+from contactctl.send.sender import Sender, SendSettings
 
 Hook = Callable[[httpx.Request], Awaitable[None]]
 CREDENTIALS = SANDBOX_CREDENTIALS["ivvy"]
@@ -62,6 +63,27 @@ def push_each(
             return [r for c in contacts for r in await ivvy.push([c], api)]
 
     return asyncio.run(go())
+
+
+def send_each(
+    ivvy: Ivvy, contacts: Sequence[Contact], hooks: Sequence[Hook] = ()
+) -> list[RowResult]:
+    """Through the real sender (which runs the create-once protocol), one at a time."""
+    results: list[RowResult] = []
+
+    async def go() -> None:
+        client = httpx.AsyncClient(
+            base_url=ivvy.base_url(),
+            auth=ivvy.auth(),
+            timeout=10,
+            event_hooks={"request": list(hooks)},
+        )
+        async with client:
+            api = build_api(ivvy, client, ivvy.limits.requests_per_second)
+            await Sender(ivvy, api, SendSettings(1, 1), results.append).run(contacts)
+
+    asyncio.run(go())
+    return results
 
 
 def adds(emulator: Any) -> list[Any]:
@@ -193,7 +215,7 @@ def test_creates_dropped_after_commit_are_found_not_duplicated(sandbox: Any) -> 
                 dropped.append(body["externalId"])
                 emulator.faults.drop_next(after_commit=True)
 
-        results = push_each(provider(base_url), rows, [drop_each_first_add])
+        results = send_each(provider(base_url), rows, [drop_each_first_add])
         stored = emulator.stored()
         sent_adds = adds(emulator)
 
