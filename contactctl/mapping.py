@@ -157,32 +157,46 @@ class ColumnMap:
         self.attribute_assignments: Mapping[str, str] = dict(self._attribute_columns)
 
     @classmethod
-    def build(cls, source: str, headers: Sequence[str], spec: MappingSpec | None) -> ColumnMap:
-        """Explicit mapping first, then the aliases for the fields it leaves out."""
+    def build(
+        cls,
+        source: str,
+        headers: Sequence[str],
+        spec: MappingSpec | None,
+        *,
+        require_key: bool = True,
+    ) -> ColumnMap:
+        """Explicit mapping first, then the aliases for the fields it leaves out; an
+        InputError when no column gives a phone or an e-mail, unless not `require_key`."""
         spec = spec or MappingSpec({})
         chosen = {f: [_find(source, headers, h) for h in hs] for f, hs in spec.fields.items()}
         attribute_columns = [(_find(source, headers, h), n) for n, h in spec.attributes.items()]
         ignored = {_find(source, headers, h) for h in spec.ignore}
         used = {h for hs in chosen.values() for h in hs} | {h for h, _ in attribute_columns}
         free = [h for h in headers if h not in used and h not in ignored]
+        # A listed column keeps its place, but a label beside it still speaks per row.
         phones = [
-            PhoneColumn(h, PhoneKind.UNTYPED, rank)
+            PhoneColumn(h, PhoneKind.UNTYPED, rank, tuple(label_columns(h, list(headers))))
             for rank, h in enumerate(chosen.get("phone", ()))
         ]
         if "phone" not in chosen:
             phones = _phone_columns(free, list(headers))
             chosen["phone"] = [column.header for column in phones]
-        for fld, columns in _alias_columns(free, spec.fields).items():
-            chosen[fld] = columns
-        if not any(chosen.get(fld) for fld in ("phone", "email")):
+        chosen.update(_alias_columns(free, spec.fields))
+        used |= {h for hs in chosen.values() for h in hs}
+        used |= {label for column in phones for label in column.labels}
+        unmapped = [h for h in headers if h not in used and h not in ignored]
+        columns = cls(chosen, attribute_columns, unmapped, phones)
+        if require_key:
+            columns.check_key(source, headers)
+        return columns
+
+    def check_key(self, source: str, headers: Sequence[str]) -> None:
+        """InputError when no column gives a phone or an e-mail."""
+        if not any(self.field_columns.get(fld) for fld in ("phone", "email")):
             raise InputError(
                 f"No phone or e-mail column in {source} (headers: {_listed(headers)}).",
                 "Map one with mapping.phone in contactctl.yaml or --mapping.",
             )
-        used |= {h for hs in chosen.values() for h in hs}
-        used |= {label for column in phones for label in column.labels}
-        unmapped = [h for h in headers if h not in used and h not in ignored]
-        return cls(chosen, attribute_columns, unmapped, phones)
 
     def apply(self, raw: RawRow) -> MappedRow:
         """The row's non-blank cells, by field and attribute name."""

@@ -20,6 +20,7 @@ from contactctl.normalize import NormalizeOptions, normalize
 from contactctl.providers.base import Provider
 from contactctl.providers.profile import Channel
 from contactctl.readers import ReadOptions, Table, open_table
+from contactctl.sampling import map_columns
 
 Warn = Callable[[str], None]
 
@@ -50,7 +51,7 @@ def open_inputs(plan: InputPlan, stack: ExitStack, warn: Warn) -> list[tuple[Tab
     opened: list[tuple[Table, ColumnMap]] = []
     for path in plan.files:
         table = stack.enter_context(open_table(path, plan.read))
-        columns = ColumnMap.build(table.source, table.headers, plan.mapping)
+        columns = map_columns(table, plan.mapping, plan.normalize.default_region)
         if columns.unmapped:
             warn(
                 f"{table.source}: columns not imported (map them with --mapping to use them): "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from contactctl.cli import import_, providers, sandbox, validate
+from contactctl.cli import import_, mapping_cmd, providers, sandbox, validate
 
 app = typer.Typer(
     name="contactctl",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.command("import", no_args_is_help=True)(import_.import_command)
 app.command("validate", no_args_is_help=True)(validate.validate_command)
+app.command("mapping", no_args_is_help=True)(mapping_cmd.mapping_command)
 app.command("providers")(providers.providers_command)
 app.command("sandbox")(sandbox.sandbox_command)
 
