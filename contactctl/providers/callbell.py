@@ -115,7 +115,10 @@ class Callbell(Provider[CallbellSettings]):
         # Not idempotent: when this may have landed, the core looks it up (find_created).
         body = self._create_body(contact)
         reply = await api.call("POST", CONTACTS_PATH, json=body, idempotent=False)
-        return RowResult.for_contact(contact, Status.ADDED, id=_uuid(reply.data))
+        uuid = _uuid(reply.data)
+        if uuid is None:  # a 2xx without the new contact's uuid proves nothing (#14.3)
+            return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
+        return RowResult.for_contact(contact, Status.ADDED, id=uuid)
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         return await self._find(contact, api)

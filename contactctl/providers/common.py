@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from contactctl.model import Contact
 
@@ -21,6 +22,14 @@ def first_and_last(contact: Contact) -> tuple[str | None, str | None]:
 def digits(e164: str) -> str:
     """E.164 without its "+": the form most vendors in this family expect."""
     return e164.lstrip("+")
+
+
+def echoed_digits(value: Any) -> str:
+    """The digits of a number a vendor echoed ("+33 6 12..." or 33612...), to match answers to
+    rows; "" for anything that is not a number (a list, an object), which matches no row."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return "".join(ch for ch in str(value) if ch.isdigit())
 
 
 def merged_tags(contact: Contact, run_tags: tuple[str, ...]) -> list[str]:

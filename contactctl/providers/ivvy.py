@@ -160,6 +160,8 @@ class Ivvy(Provider[IvvySettings]):
 
         # Not idempotent: when this may have landed, the core looks it up (find_created).
         contact_id = await self._add_or_update(api, self._body(contact), idempotent=False)
+        if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
+            return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
         return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:

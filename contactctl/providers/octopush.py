@@ -25,7 +25,7 @@ from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider
-from contactctl.providers.common import drop_blank, first_and_last
+from contactctl.providers.common import drop_blank, echoed_digits, first_and_last
 from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
@@ -111,10 +111,16 @@ class Octopush(Provider[OctopushSettings]):
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
         reply = await api.call("POST", PATH, json=self._body(batch))
         items = reply.data.get("items") if isinstance(reply.data, Mapping) else None
+        # Matched on digits: the vendor may echo the number in another spelling.
         by_phone = {
-            item.get("phone_number"): item for item in items or [] if isinstance(item, Mapping)
+            echoed_digits(item.get("phone_number")): item
+            for item in (items if isinstance(items, list) else [])
+            if isinstance(item, Mapping)
         }
-        return [self._result(c, by_phone.get(c.phone), reply.after_uncertain) for c in batch]
+        return [
+            self._result(c, by_phone.get(echoed_digits(c.phone)), reply.after_uncertain)
+            for c in batch
+        ]
 
     def _body(self, batch: Sequence[Contact]) -> dict[str, object]:
         body: dict[str, object] = {"contacts": [self._contact(c) for c in batch]}

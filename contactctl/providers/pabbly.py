@@ -67,6 +67,7 @@ class _Answer:
     failed: Mapping[str, str]
     unnamed_failures: int  # failedCount beyond the failures it lists
     after_uncertain: bool
+    proven: bool = True  # False: a 2xx without createdContacts proves nothing was written
 
 
 class Pabbly(Provider[PabblySettings]):
@@ -141,6 +142,10 @@ class Pabbly(Provider[PabblySettings]):
 
     def _result(self, contact: Contact, answer: _Answer, existing: Existing) -> RowResult:
         mobile = _mobile(contact)
+        if not answer.proven:
+            return RowResult.not_confirmed(
+                contact, "Pabbly Chatflow's answer has no createdContacts"
+            )
         if mobile in answer.failed:
             reason = f"rejected by Pabbly Chatflow: {answer.failed[mobile]}"
             return RowResult.for_contact(contact, Status.FAILED, reason)
@@ -230,6 +235,7 @@ def _read_answer(body: Any, after_uncertain: bool) -> _Answer:
         # Entries without a number count too: they may be any of the rows.
         unnamed_failures=beyond_list + len(named) - len(failures),
         after_uncertain=after_uncertain,
+        proven=isinstance(created, list),
     )
 
 

@@ -23,7 +23,7 @@ from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider
-from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.common import digits, drop_blank, echoed_digits, merged_tags
 from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
@@ -120,6 +120,6 @@ def _echo_for(
             continue
         if wanted_user and str(entry.get("user_id")) == wanted_user:
             return entry
-        if not wanted_user and entry.get("mobile_number") == wanted_mobile:
+        if not wanted_user and echoed_digits(entry.get("mobile_number")) == wanted_mobile:
             return entry
     return None

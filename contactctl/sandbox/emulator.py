@@ -196,7 +196,7 @@ class Emulator(ABC):
             self._record(request, None, "gone")
             return None
         latency_s = self.faults.latency_s  # as it was when the request arrived
-        fault = self.faults.take(request.path)
+        fault = self.faults.take(request.path, request.method)
         response = self._shaped(request, fault, wait) if fault else self.handle(request)
         if response is not None and latency_s > 0:
             wait(latency_s)
@@ -206,6 +206,10 @@ class Emulator(ABC):
     def _shaped(self, request: Request, fault: Fault, wait: Wait) -> Response | None:
         if fault.kind is FaultKind.FAIL:
             return self._injected_failure(fault)
+        if fault.kind is FaultKind.ANSWER:
+            if fault.commit:
+                self.handle(request)
+            return Response(fault.status, fault.body, {"Content-Type": "application/json"})
         if fault.kind is FaultKind.SLOW and not fault.commit:
             # Cut short by a stopping server: the vendor never got round to the work.
             return self.handle(request) if wait(fault.seconds) else None

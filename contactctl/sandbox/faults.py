@@ -13,6 +13,9 @@ safe to turn from any thread while the server runs.
   or after committing the change;
 - `malformed_next(after_commit=...)`: a 2xx whose body is not JSON (the work is committed
   first unless `after_commit=False`);
+- `answer_next(body, ...)`: the work is done (unless `after_commit=False`), then the answer is
+  replaced by `body` (JSON value, or raw bytes) with a 2xx status: a reply without the field
+  that proves the write, a hostile or unreadable body; `method` narrows it (GET vs POST);
 - `latency_s`: every answer delayed by this much (the server waits in the request's own
   thread, so other requests are not held up);
 - `go_away()` / `come_back()`: the vendor disappears: the server stops listening (new
@@ -32,6 +35,7 @@ class FaultKind(StrEnum):
     SLOW = "slow"
     DROP = "drop"
     MALFORMED = "malformed"
+    ANSWER = "answer"
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,13 @@ class Fault:
     retry_after_s: float | None = None
     body: object | bytes | None = None
     seconds: float = 0.0
-    # SLOW: the work is done before the delay. DROP / MALFORMED: after the work is committed.
+    # SLOW: the work is done before the delay. DROP / MALFORMED / ANSWER: after the work.
     commit: bool = True
+    method: str | None = None
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, method: str | None = None) -> bool:
+        if self.method is not None and method is not None and method != self.method:
+            return False
         return self.path is None or path.startswith(self.path)
 
 
@@ -99,11 +106,27 @@ class Faults:
     ) -> None:
         self._push(Fault(FaultKind.MALFORMED, path, commit=after_commit), count)
 
-    def take(self, path: str) -> Fault | None:
+    def answer_next(
+        self,
+        body: object | bytes,
+        count: int = 1,
+        *,
+        status: int = 200,
+        after_commit: bool = True,
+        path: str | None = None,
+        method: str | None = None,
+    ) -> None:
+        """Do the work, then answer `status` (a 2xx) with `body` instead of the real answer."""
+        if not 200 <= status < 300:
+            raise ValueError(f"not a 2xx status: {status}")
+        fault = Fault(FaultKind.ANSWER, path, status, body=body, commit=after_commit, method=method)
+        self._push(fault, count)
+
+    def take(self, path: str, method: str | None = None) -> Fault | None:
         """The fault for a request to `path`, consumed; None when nothing is queued for it."""
         with self._lock:
             for index, (fault, remaining) in enumerate(self._queue):
-                if fault.matches(path):
+                if fault.matches(path, method):
                     if remaining > 1:
                         self._queue[index] = (fault, remaining - 1)
                     else:

@@ -43,3 +43,15 @@ def test_answers_lost_after_commit_leave_rows_unconfirmed_and_the_next_run_rewri
     assert third.exit_code == 0, third.stderr
     assert {row["status"] for row in third.json()["rows"]} == {"updated"}
     assert after_third == {phone: f"Alice{n}" for n, phone in enumerate(PHONES)}
+
+
+def test_answers_are_matched_to_rows_on_the_digits_of_the_number(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    source = write_csv(tmp_path / "a.csv", "Mobile,First Name\n+33612345601,Ann\n")
+    echoed = {"items": [{"phone_number": "33 6 12 34 56 01", "status": "added"}]}
+    with sandbox("octopush") as (emulator, base_url):
+        emulator.faults.answer_next(echoed)
+        run = import_to(tmp_path, "octopush", base_url, source, "--output", "json")
+    assert run.exit_code == 0, run.stderr
+    assert [row["status"] for row in run.json()["rows"]] == ["added"]

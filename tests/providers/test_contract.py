@@ -266,3 +266,21 @@ def test_answers_lost_after_the_vendor_committed_never_duplicate(
     assert run.exit_code == 0, run.stderr
     assert sorted(stored) == sorted(PHONES)  # each contact exactly once
     assert report["summary"]["failed"] == 0
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_a_2xx_without_proof_of_the_write_is_not_confirmed_and_written_again_next_run(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        # The vendor stores each contact, then answers 200 with no uuid / id / per-item status.
+        emulator.faults.answer_next({"message": "ok"}, count=1000, method="POST")
+        first, first_report = _import(tmp_path, vendor, base_url)
+        emulator.faults.clear()
+        second, second_report = _import(tmp_path, vendor, base_url)
+        stored = [vendor.phone_of(r) for r in emulator.stored()]
+    assert first.exit_code == 1, first.stderr
+    assert all(r["reason"].startswith("not confirmed") for r in first_report["rows"])
+    assert second.exit_code == 0, second.stderr
+    assert {r["status"] for r in second_report["rows"]} <= {"added", "updated", "upserted"}
+    assert sorted(stored) == sorted(PHONES)  # each once

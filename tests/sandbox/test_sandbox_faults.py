@@ -204,3 +204,29 @@ def test_rate_limit_can_be_switched_off(serve, vendor: str, write_one: Writer) -
 def _swallow(action: Callable[[], object]) -> None:
     with contextlib.suppress(httpx.HTTPError):
         action()
+
+
+def test_answer_next_commits_then_replaces_the_answer(
+    serve, vendor: str, write_one: Writer
+) -> None:
+    served = serve(vendor)
+    served.emulator.faults.answer_next({"message": "ok"}, method="POST")
+    answer = write_one(served.client, 1)
+    assert answer.status_code == 200
+    assert answer.json() == {"message": "ok"}
+    assert len(served.emulator.stored()) == 1
+
+
+def test_answer_next_before_commit_and_raw_bytes(serve, vendor: str, write_one: Writer) -> None:
+    served = serve(vendor)
+    served.emulator.faults.answer_next(b"[[[[", status=201, after_commit=False)
+    answer = write_one(served.client, 1)
+    assert (answer.status_code, answer.content) == (201, b"[[[[")
+    assert served.emulator.stored() == []
+
+
+def test_answer_next_for_another_method_waits(serve, vendor: str, write_one: Writer) -> None:
+    served = serve(vendor)
+    served.emulator.faults.answer_next({}, method="DELETE")
+    assert write_one(served.client, 1).json() != {}
+    assert served.emulator.faults.pending == 1
