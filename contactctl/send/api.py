@@ -229,8 +229,9 @@ class Api:
             return None
         try:
             return response.json()
-        except (ValueError, UnicodeDecodeError):
-            # The vendor said yes but we cannot read what it did: it may have landed.
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # The vendor said yes but we cannot read what it did (not JSON, or nested too
+            # deep for the parser): it may have landed.
             raise UncertainDelivery(
                 f"{self._settings.vendor} answered {status} with a body that is not JSON"
             ) from None
@@ -248,7 +249,7 @@ def _should_retry(exc: BaseException, idempotent: bool) -> bool:
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from contactctl.errors import (
     AuthError,
     BatchRejected,
+    ContactctlError,
     InputError,
     ProviderError,
     RunAborted,
@@ -160,7 +161,12 @@ class Sender:
                 continue
             keys = {(c.source, c.row) for c in batch}
             self.outcome.in_flight |= keys
-            await self._push_isolating(batch)
+            try:
+                await self._push_isolating(batch)
+            except Exception as exc:  # any failure must end the run cleanly
+                # A journal write, an unreadable answer, a provider bug: stop sending, report
+                # this batch, and keep draining the queue so the producer never blocks.
+                self._stop_on_unexpected(batch, exc)
             # Not in a `finally`: a batch cut off by an interrupt stays "in flight" so its rows
             # are reported as unconfirmed, not as unsent.
             self.outcome.in_flight -= keys
@@ -225,6 +231,19 @@ class Sender:
     def _emit_contact(self, contact: Contact, result: RowResult) -> None:
         if self._pending.pop((contact.source, contact.row), None) is not None:
             self.emit(result)
+
+    def _stop_on_unexpected(self, batch: Sequence[Contact], exc: Exception) -> None:
+        if isinstance(exc, ContactctlError):
+            why = exc.message
+        else:
+            why = f"unexpected {type(exc).__name__} while sending (a bug: please report it)"
+        self._abort(why)
+        reason = f"{NOT_CONFIRMED_ABORTED} ({why}){RECHECKED}"
+        for contact in batch:
+            result = RowResult.for_contact(
+                contact, Status.FAILED, reason, delivery=Delivery.MAY_HAVE_LANDED
+            )
+            self._emit_contact(contact, result)
 
     def _abort(self, reason: str) -> None:
         if not self.outcome.aborted:

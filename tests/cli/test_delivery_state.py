@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.helpers import import_to, write_csv
@@ -55,3 +56,19 @@ def test_answers_are_matched_to_rows_on_the_digits_of_the_number(
         run = import_to(tmp_path, "octopush", base_url, source, "--output", "json")
     assert run.exit_code == 0, run.stderr
     assert [row["status"] for row in run.json()["rows"]] == ["added"]
+
+
+def test_an_unreadable_answer_ends_the_run_with_one_line_and_a_report(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    source = _names(tmp_path, "a.csv", "Ann")
+    report = tmp_path / "r.json"
+    with sandbox("octopush") as (emulator, base_url):
+        emulator.faults.answer_next(b"[" * 200_000 + b"]" * 200_000, count=10)
+        run = import_to(tmp_path, "octopush", base_url, source, "--report", report, max_retries=1)
+    assert run.exit_code == 3
+    assert "Traceback" not in run.stderr
+    assert [line for line in run.stderr.splitlines() if line.startswith("Run aborted")]
+    rows = json.loads(report.read_text())["rows"]
+    assert len(rows) == len(PHONES)
+    assert all(row["reason"].startswith("not confirmed: run aborted") for row in rows)
