@@ -30,6 +30,8 @@ class ProviderSettings:
     rate: float | None = None
     concurrency: int | None = None
     max_retries: int = 5
+    # The most an answer may hold (4 MiB): past it the answer is not read (send/bounds.py).
+    max_answer_bytes: int = 4 * 1024 * 1024
 
     def secrets(self) -> list[str]:
         """Every secret value in these settings, for the redactor."""

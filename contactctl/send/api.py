@@ -17,6 +17,7 @@ read) the call raises UncertainDelivery and the provider checks before sending i
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ from contactctl.errors import (
 from contactctl.model import Delivery
 from contactctl.secrets import Redactor
 from contactctl.send import timing
+from contactctl.send.bounds import AnswerTooLarge
 from contactctl.send.gate import FirstRequestGate
 from contactctl.send.pacing import TokenBucket
 
@@ -62,6 +64,8 @@ class ApiSettings:
     max_retries: int
     backoff_initial_s: float = 0.5
     backoff_max_s: float = 30.0
+    # The whole exchange, connect to last byte (`timeout`); httpx's own timeouts are per read.
+    deadline_s: float | None = None
 
 
 class Api:
@@ -193,8 +197,14 @@ class Api:
         accept: frozenset[int],
     ) -> Reply:
         await self._pacer.acquire()
+        deadline = self._settings.deadline_s
         try:
-            response = await self._client.request(method, url, json=body, params=params)
+            async with asyncio.timeout(deadline):
+                response = await self._client.request(method, url, json=body, params=params)
+        except TimeoutError:
+            raise UncertainDelivery(f"no complete answer within {deadline:g}s (timeout)") from None
+        except AnswerTooLarge as exc:
+            raise UncertainDelivery(f"{self._settings.vendor} sent an {exc}") from None
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise RetryableError(f"cannot connect: {self._describe(exc)}") from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:

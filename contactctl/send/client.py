@@ -13,6 +13,7 @@ from contactctl.providers.base import Provider
 from contactctl.providers.settings import is_loopback
 from contactctl.secrets import REDACTED, Redactor
 from contactctl.send.api import Api, ApiSettings
+from contactctl.send.bounds import size_cap
 from contactctl.send.pacing import TokenBucket
 from contactctl.send.shards import PoolShards
 
@@ -38,10 +39,12 @@ def build_client(
     log: IO[str] | None = None,
 ) -> httpx.AsyncClient:
     settings = provider.settings
-    hooks: dict[str, list[Callable[..., Any]]] = {}
+    # The size cap comes first: whatever reads the body afterwards reads it bounded.
+    hooks: dict[str, list[Callable[..., Any]]] = {"response": [size_cap(settings.max_answer_bytes)]}
     if verbose:
         logger = _ExchangeLogger(redact, log or sys.stderr)
-        hooks = {"request": [logger.request], "response": [logger.response]}
+        hooks["request"] = [logger.request]
+        hooks["response"].append(logger.response)
     return httpx.AsyncClient(
         base_url=provider.base_url(),
         auth=provider.auth(),
@@ -80,7 +83,9 @@ def build_api(
     return Api(
         client,
         TokenBucket(requests_per_second),
-        ApiSettings(provider.vendor, provider.settings.max_retries),
+        ApiSettings(
+            provider.vendor, provider.settings.max_retries, deadline_s=provider.settings.timeout
+        ),
         redact or Redactor(provider.settings.secrets()),
         provider.error_message,
     )
