@@ -107,7 +107,10 @@ class Callbell(Provider[CallbellSettings]):
         if found is not None and self.run.on_duplicate is OnDuplicate.SKIP:
             return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found)
         if found is not None:
-            await api.call("PATCH", f"{CONTACTS_PATH}/{found}", json=self._update_body(contact))
+            path = f"{CONTACTS_PATH}/{found}"
+            reply = await api.call("PATCH", path, json=self._update_body(contact))
+            if _uuid(reply.data) is None:  # a 2xx without the contact proves nothing (#14.3)
+                return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
             return RowResult.for_contact(contact, Status.UPDATED, id=found)
         return await self._create(contact, api)
 

@@ -149,7 +149,9 @@ class Ivvy(Provider[IvvySettings]):
         if found:
             body = {"id": _as_id(found[0]), **self._body(contact)}
             contact_id = await self._add_or_update(api, body, idempotent=True)
-            return RowResult.for_contact(contact, Status.UPDATED, id=contact_id or found[0])
+            if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
+                return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
+            return RowResult.for_contact(contact, Status.UPDATED, id=contact_id)
         return await self._add(contact, api)
 
     async def _add(self, contact: Contact, api: Api) -> RowResult:

@@ -294,3 +294,14 @@ def test_the_provider_itself_never_looks_up_nor_resends_an_uncertain_create(
             push_each(provider(base_url), [contact(2, "+33612345601")], [hook])
         methods = [r.method for r in emulator.requests]
     assert methods == ["GET", "POST"]
+
+
+def test_an_update_answered_without_the_contact_is_not_confirmed(sandbox: Any) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        push_each(provider(base_url), [contact(2, "+33612345601")])
+        emulator.faults.answer_next({"message": "ok"}, method="PATCH")
+        renamed = push_each(provider(base_url), [contact(3, "+33612345601", "Axelle Martin")])
+        stored = by_phone(emulator)
+    assert renamed[0].status is Status.FAILED
+    assert renamed[0].reason == "not confirmed: Callbell's answer has no contact uuid"
+    assert stored["33612345601"]["name"] == "Axelle Martin"  # it landed; the answer did not say

@@ -295,3 +295,18 @@ def test_a_429_storm_and_a_503_burst_are_survived(sandbox: Any, virtual_clock: A
     assert [r.status for r in results] == [Status.ADDED] * 6
     assert sorted(r["email"] for r in stored) == sorted(c.email or "" for c in rows)
     assert 4 in virtual_clock.sleeps
+
+
+def test_an_update_answered_without_the_id_is_not_confirmed(sandbox: Any) -> None:
+    row = contact(2, external_id="CRM-1", email="bobby@example.com", phone="+61455550000")
+    with sandbox("ivvy") as (emulator, base_url):
+        push_each(provider(base_url), [row])
+
+        async def no_id_for_the_update(request: httpx.Request) -> None:
+            body = json.loads(request.content or b"{}")
+            if request.url.params.get("action") == "addOrUpdateContact" and "id" in body:
+                emulator.faults.answer_next({"success": True})
+
+        again = push_each(provider(base_url), [row], [no_id_for_the_update])
+    assert again[0].status is Status.FAILED
+    assert again[0].reason == "not confirmed: iVvy's answer has no contact id"
