@@ -67,6 +67,7 @@ class JournalHooks(SendHooks):
     def after_send(self, batch: Sequence[Contact], results: Sequence[RowResult]) -> None:
         confirmed: list[tuple[str, str, str, str | None]] = []
         abandoned: list[str] = []
+        uncertain: list[str] = []
         for contact, result in zip(batch, results, strict=True):
             key = self._provider.identity_key(contact)
             digest = self._hashes.pop(key, None) if key else None
@@ -77,11 +78,15 @@ class JournalHooks(SendHooks):
             elif result.status is Status.SKIPPED or result.delivery is Delivery.NOT_SENT:
                 # Kept as it was at the vendor, or surely not sent: this content did not land.
                 abandoned.append(key)
-            # What may have landed stays an open intent: the next run checks or re-sends it.
+            else:
+                # It may have landed: the intent stays open; the next run checks or re-sends it.
+                uncertain.append(key)
         if confirmed:
             self._journal.confirm(confirmed)
         if abandoned:
             self._journal.abandon(abandoned)
+        if uncertain:
+            self._journal.may_have_landed(uncertain)
 
     def _keyed(self, batch: Sequence[Contact]) -> list[tuple[str, str]]:
         pairs = []

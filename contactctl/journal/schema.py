@@ -8,7 +8,7 @@ from pathlib import Path
 
 from contactctl.journal.errors import JournalError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: deliveries.delivery, how the last attempt ended (model.Delivery)
 
 # Another run on a different account may be committing to the same file; its transactions are
 # short (one batch), so waiting a few seconds is always enough and never a hang.
@@ -32,6 +32,7 @@ _TABLES = (
     intent_hash TEXT,
     intent_at TEXT,
     intent_run INTEGER,
+    delivery TEXT,
     PRIMARY KEY (provider, account, identity)
 ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS runs (
@@ -109,8 +110,9 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
     try:
         for statement in _TABLES:  # not executescript: it would commit the transaction
             db.execute(statement)
+        _upgrade(db)
         db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
     except BaseException:
@@ -118,6 +120,13 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
             db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring a journal an older contactctl wrote (schema 1) up to this one, keeping its rows."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    if "delivery" not in columns:
+        db.execute("ALTER TABLE deliveries ADD COLUMN delivery TEXT")
 
 
 def _check_ours(db: sqlite3.Connection, path: Path) -> None:

@@ -9,6 +9,7 @@ SELECT content_hash, status, vendor_id, confirmed_at FROM deliveries
 WHERE {_THIS_CONTACT} AND content_hash = ?
   AND status IN ('added', 'updated', 'upserted')
   AND (intent_hash IS NULL OR intent_hash = content_hash)
+  AND coalesce(delivery, 'landed') = 'landed'
 """
 
 PENDING = (
@@ -30,14 +31,17 @@ ON CONFLICT (provider, account, identity) DO UPDATE SET
 
 # The vendor may leave its id out of a later answer (an upsert); the one it gave before stands.
 CONFIRM_DELIVERED = """
-INSERT INTO deliveries (provider, account, identity, content_hash, status, vendor_id, confirmed_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO deliveries (
+    provider, account, identity, content_hash, status, vendor_id, confirmed_at, delivery
+)
+VALUES (?, ?, ?, ?, ?, ?, ?, 'landed')
 ON CONFLICT (provider, account, identity) DO UPDATE SET
     content_hash = excluded.content_hash,
     status = excluded.status,
     vendor_id = coalesce(excluded.vendor_id, deliveries.vendor_id),
     confirmed_at = excluded.confirmed_at,
-    intent_hash = NULL, intent_at = NULL, intent_run = NULL
+    intent_hash = NULL, intent_at = NULL, intent_run = NULL,
+    delivery = 'landed'
 """
 
 # Skipped: the vendor kept what it had, so an earlier delivery (hash, status, time) stands.
@@ -58,6 +62,9 @@ CLEAR_INTENT = f"""
 UPDATE deliveries SET intent_hash = NULL, intent_at = NULL, intent_run = NULL
 WHERE {_THIS_CONTACT}
 """
+
+# The intent stays open: the next run checks this contact or re-sends it idempotently.
+MAY_HAVE_LANDED = f"UPDATE deliveries SET delivery = 'may have landed' WHERE {_THIS_CONTACT}"
 
 START_RUN = "INSERT INTO runs (provider, account, pid, started_at) VALUES (?, ?, ?, ?)"
 

@@ -153,6 +153,15 @@ class Journal:
         with self._mutex:
             self._confirmed_rows += len(delivered)
 
+    def may_have_landed(self, identities: Sequence[str]) -> None:
+        """Record that these rows' requests may have landed: their intents stay open, so they
+        are never `unchanged` and the next run checks or re-sends them."""
+        if not identities:
+            return
+        keys = [self._key(identity) for identity in identities]
+        with self._transaction() as db:
+            db.executemany(sql.MAY_HAVE_LANDED, keys)
+
     def abandon(self, identities: Sequence[str]) -> None:
         """Drop the intents of rows whose request surely failed (nothing landed)."""
         if not identities:

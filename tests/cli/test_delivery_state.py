@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from tests.cli.helpers import import_to, write_csv
@@ -21,6 +23,12 @@ def _stored_names(emulator: object) -> dict[str, str]:
     return {r["phone_number"]: r["first_name"] for r in stored}
 
 
+def _journal_states(tmp_path: Path) -> set[str]:
+    """How the last attempt of each contact ended, as the journal recorded it."""
+    with closing(sqlite3.connect(tmp_path / "j.sqlite3")) as db:
+        return {row[0] for row in db.execute("SELECT delivery FROM deliveries")}
+
+
 def test_answers_lost_after_commit_leave_rows_unconfirmed_and_the_next_run_rewrites_them(
     tmp_path: Path, sandbox: SandboxFactory
 ) -> None:
@@ -34,6 +42,7 @@ def test_answers_lost_after_commit_leave_rows_unconfirmed_and_the_next_run_rewri
         second = import_to(tmp_path, "octopush", base_url, second_file, *report, max_retries=1)
         emulator.faults.clear()
         after_second = _stored_names(emulator)
+        states_after_second = _journal_states(tmp_path)
         third = import_to(tmp_path, "octopush", base_url, first_file, *report, max_retries=1)
         after_third = _stored_names(emulator)
     assert first.exit_code == 0, first.stderr
@@ -41,6 +50,8 @@ def test_answers_lost_after_commit_leave_rows_unconfirmed_and_the_next_run_rewri
     reasons = [row["reason"] for row in second.json()["rows"]]
     assert all(reason.startswith("not confirmed: run aborted") for reason in reasons), reasons
     assert set(after_second.values()) == {"Bob0", "Bob1", "Bob2"}
+    assert states_after_second == {"may have landed"}
+    assert _journal_states(tmp_path) == {"landed"}
     assert third.exit_code == 0, third.stderr
     assert {row["status"] for row in third.json()["rows"]} == {"updated"}
     assert after_third == {phone: f"Alice{n}" for n, phone in enumerate(PHONES)}

@@ -237,6 +237,34 @@ def test_other_content_intended_and_unconfirmed_is_not_unchanged(journal: Journa
     assert journal.unchanged(PHONE, "h1") is None
 
 
+def test_a_request_that_may_have_landed_is_recorded_and_never_unchanged(
+    journal: Journal,
+) -> None:
+    journal.intend([(PHONE, "h1")])
+    journal.confirm([(PHONE, "h1", "added", "vendor-7")])
+    journal.intend([(PHONE, "h1")])
+    journal.may_have_landed([PHONE])
+
+    assert journal.pending() == {PHONE}
+    assert journal.unchanged(PHONE, "h1") is None
+    assert _query(journal.path, "SELECT delivery FROM deliveries") == [("may have landed",)]
+    journal.confirm([(PHONE, "h1", "updated", None)])
+    assert _query(journal.path, "SELECT delivery FROM deliveries") == [("landed",)]
+    assert journal.unchanged(PHONE, "h1") is not None
+
+
+def test_a_schema_1_journal_is_upgraded_with_its_deliveries(path: Path) -> None:
+    with Journal(path, "octopush", "acct-1") as journal:
+        journal.confirm([(PHONE, "h1", "added", "vendor-7")])
+    with sqlite3.connect(path) as db:  # as contactctl with schema 1 left it
+        db.execute("ALTER TABLE deliveries DROP COLUMN delivery")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    db.close()
+    with Journal(path, "octopush", "acct-1") as journal:
+        assert journal.unchanged(PHONE, "h1") is not None
+    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+
+
 def test_vendor_id_survives_an_answer_without_one(journal: Journal) -> None:
     journal.confirm([(PHONE, "h1", "added", "vendor-7")])
     journal.confirm([(PHONE, "h2", "upserted", None)])
@@ -456,7 +484,7 @@ def test_creates_folders_a_private_file_and_a_versioned_wal_schema(journal: Jour
     path = journal.path
     assert path.is_file()
     assert path.stat().st_mode & 0o777 == 0o600
-    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
 
 
