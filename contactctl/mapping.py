@@ -142,12 +142,19 @@ class ColumnMap:
     ) -> None:
         self.field_columns = {f: tuple(h) for f, h in field_columns.items() if h}
         self.phone_columns = tuple(phones)
-        self._single = tuple(
-            (hs[0], f) for f, hs in self.field_columns.items() if f not in MULTI_COLUMN
-        )
-        self._countries = self.field_columns.get("country", ())
-        self._attribute_columns = tuple(attribute_columns)  # (header, attribute name)
+        # One column for a field (the phone of most files included) costs one look-up a row;
+        # only several phone or country columns take the slower paths below.
+        self._first_phone = self.phone_columns[0].header if self.phone_columns else ""
         self._labelled = any(column.labels for column in self.phone_columns)
+        self._choose_phone = len(self.phone_columns) > 1 or self._labelled
+        self._single = tuple(
+            (hs[0], f)
+            for f, hs in self.field_columns.items()
+            if len(hs) == 1 and not (f == "phone" and self._choose_phone)
+        )
+        countries = self.field_columns.get("country", ())
+        self._countries = countries if len(countries) > 1 else ()
+        self._attribute_columns = tuple(attribute_columns)  # (header, attribute name)
         self.unmapped = unmapped
         assignments: dict[str, list[str]] = {}
         for fld, headers in self.field_columns.items():
@@ -211,8 +218,8 @@ class ColumnMap:
             if value and (not value.isspace() if isinstance(value, str) else _any_text(value)):
                 fields["country"] = value
                 break
-        phones = self._phones(get) if self.phone_columns else ()
-        first = self.phone_columns[0].header if self.phone_columns else ""
+        phones = self._phones(get) if self._choose_phone else ()
+        first = self._first_phone
         if phones:
             fields["phone"] = phones[0][1]
             if len(phones) == 1 and phones[0][0] == first:

@@ -94,7 +94,15 @@ def _phone(
     if cell is None:
         return None
     try:
-        if mapped.phones or not isinstance(cell, str) or _several(cell):
+        if (
+            mapped.phones
+            or not isinstance(cell, str)
+            # The cell may hold several numbers (`phone_choice.split_numbers` decides).
+            or ":::" in cell
+            or "\n" in cell
+            or " / " in cell
+            or ";" in cell
+        ):
             first = mapped.first_phone or (mapped.phones[0][0] if mapped.phones else "")
             phone, origin = choose_phone(mapped.phones or ((first, cell),), first, region)
             if origin:
@@ -106,11 +114,6 @@ def _phone(
         return None
     notes.extend(phone.notes)
     return phone
-
-
-def _several(text: str) -> bool:
-    """Whether a cell may hold several numbers (`phone_choice.split_numbers` decides)."""
-    return ":::" in text or "\n" in text or " / " in text or ";" in text
 
 
 def _email(cell: Cell | None, notes: list[str], problems: list[str]) -> str | None:
