@@ -20,6 +20,7 @@ from contactctl.delivery import JournalHooks, ResumeFilter
 from contactctl.journal import Journal
 from contactctl.model import Contact, RowResult, Status
 from contactctl.providers.base import RunOptions
+from contactctl.providers.callbell import Callbell, CallbellSettings
 from contactctl.providers.octopush import Octopush, OctopushSettings
 from contactctl.sandbox import SANDBOX_CREDENTIALS
 from contactctl.secrets import Secret
@@ -50,7 +51,7 @@ def contacts(count: int) -> list[Contact]:
 
 
 def send(
-    provider: Octopush,
+    provider: Octopush | Callbell,
     rows: Sequence[Contact],
     hooks: SendHooks | None = None,
     batch_size: int = 5,
@@ -149,6 +150,30 @@ ANSWERS = st.one_of(
         {"items": st.lists(st.dictionaries(st.sampled_from(["phone_number", "status"]), st.text()))}
     ),
 )
+
+
+def callbell(base_url: str) -> Callbell:
+    token = Secret(SANDBOX_CREDENTIALS["callbell"]["api_token"])
+    config = CallbellSettings(base_url=base_url, api_token=token, max_retries=1)
+    return Callbell(config, RunOptions())
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(answer=ANSWERS)
+def test_any_answer_to_look_ups_and_creates_leaves_one_status_per_row(
+    sandbox: SandboxFactory, answer: Any
+) -> None:
+    # Callbell: look-ups, creates that may have landed, the core's create-once protocol.
+    rows = contacts(4)
+    with sandbox("callbell") as (emulator, base_url):
+        emulator.faults.answer_next(answer, count=100)
+        outcome, results = send(callbell(base_url), rows, batch_size=1)
+    assert one_result_per_row(rows, results)
+    assert outcome.interrupted is False
 
 
 @settings(
