@@ -88,6 +88,29 @@ def sandbox() -> SandboxFactory:
     return start
 
 
+# What the caller's shell says about its terminal (a dumb one switches rich's live display
+# off, NO_COLOR its colours, COLUMNS its width); a test that needs one of these sets it.
+TERMINAL_VARIABLES = (
+    "TERM",
+    "COLORTERM",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "COLUMNS",
+    "LINES",
+)
+
+
+@pytest.fixture(autouse=True)
+def neutral_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite passes whatever terminal the caller runs it from (TERM=dumb, NO_COLOR...)."""
+    for name in TERMINAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

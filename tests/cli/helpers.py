@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,13 +47,19 @@ def rows_by_number(report: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {row["row"]: row for row in report["rows"]}
 
 
-def wait_for_requests(emulator: Any, count: int, timeout_s: float = 20.0) -> None:
-    """Block until the emulator has seen `count` requests (a child process is sending)."""
-    import time
-
+def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 120.0) -> None:
+    """Block until `condition()` holds (another process is working); fail loudly if it never
+    does. The deadline only stops a broken test from hanging: nothing depends on its size."""
     deadline = time.monotonic() + timeout_s
-    while len(emulator.requests) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+def wait_for_requests(emulator: Any, count: int) -> None:
+    """Block until the emulator's request log holds `count` requests (a child is sending)."""
+    wait_until(lambda: len(emulator.requests) >= count, f"{count} requests at the emulator")
 
 
 def import_to(

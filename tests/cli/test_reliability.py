@@ -8,8 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from tests.cli.helpers import (
     import_to,
     rows_by_number,
     run_cli,
+    wait_until,
     write_config,
     write_csv,
 )
@@ -31,12 +30,6 @@ ROWS = 300
 def _many(tmp_path: Path) -> Path:
     rows = "".join(f"+336124{n:05d},Name{n},Last{n},name{n}@example.com\n" for n in range(ROWS))
     return write_csv(tmp_path / "many.csv", "Mobile,First Name,Last Name,Email\n" + rows)
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 def confirmed_in(journal: Path) -> int:
@@ -90,7 +83,7 @@ def test_sigkill_mid_run_then_rerun_delivers_each_contact_once(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        wait_until(lambda: confirmed_in(journal) > 0)  # some answers reached the journal
+        wait_until(lambda: confirmed_in(journal) > 0, "a confirmation in the journal")
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=20)
         landed_before = len(emulator.stored())
