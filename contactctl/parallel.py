@@ -46,6 +46,8 @@ CHUNK_CELLS = 20_000
 # Chunks in flight per worker: enough that none waits while the next chunk is read, few
 # enough that memory does not grow with the file.
 AHEAD_PER_WORKER = 3
+# How long a killed worker or the pool's own thread gets to end before it is left behind.
+STOP_WAIT_S = 5.0
 
 Normalized = Contact | RowResult
 
@@ -112,8 +114,28 @@ def normalized_in_parallel(
         return
     try:
         yield from _run(pool, _chunks(inputs), options, workers)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # A dead worker, a bad file, Ctrl-C, the caller stopping early: waiting for the pool
+        # to wind down can wait forever once a worker died (its queues may be stuck).
+        _abandon(pool)
+        raise
+    pool.shutdown(wait=True)  # every chunk answered: nothing left to wait for
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool without waiting on it: its workers are killed, its thread let go."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(STOP_WAIT_S)
+    if isinstance(manager, threading.Thread):
+        # With no worker left to read its queues, the pool's thread fails what was pending
+        # and ends; the bound only keeps a CPython bug from turning into a hang here.
+        manager.join(STOP_WAIT_S)
 
 
 def _run(

@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from contactctl.parallel import CHUNK_ROWS, WORKERS_VARIABLE
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import run_cli, wait_until
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -61,9 +60,14 @@ def validate_with_workers(
     )
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
 def test_ctrl_c_with_workers_exits_130_without_a_traceback(tmp_path: Path) -> None:
     process = validate_with_workers(tmp_path, 300_000)
-    time.sleep(3)  # workers started and rows flowing (300,000 rows take far longer)
+    # Both workers started (300,000 rows take far longer than starting them).
+    wait_until(
+        lambda: process.poll() is not None or len(_workers(process.pid)) >= 2,
+        "two worker processes",
+    )
     assert process.poll() is None, process.communicate()
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -76,17 +80,55 @@ def test_ctrl_c_with_workers_exits_130_without_a_traceback(tmp_path: Path) -> No
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended while we looked
+            continue
     return found
+
+
+def _workers(pid: int) -> list[int]:
+    """The pool's worker processes (not multiprocessing's resource tracker)."""
+    found = []
+    for child in _children(pid):
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:  # it ended while we looked
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_a_worker_that_dies_ends_the_run_in_seconds_with_exit_3_and_one_line(
+    tmp_path: Path,
+) -> None:
+    process = validate_with_workers(tmp_path, 300_000)
+    wait_until(
+        lambda: process.poll() is not None or len(_workers(process.pid)) >= 2,
+        "two worker processes",
+    )
+    assert process.poll() is None, process.communicate()
+    os.kill(_workers(process.pid)[0], signal.SIGKILL)  # as the kernel's OOM killer would
+    try:
+        # The run ends on its own: its wait for the pool is bounded (a regression hangs here,
+        # and the timeout turns that into a failure instead of a stuck suite).
+        _, stderr = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 3, stderr
+    assert "Traceback" not in stderr
+    problems = [line for line in stderr.splitlines() if "worker process" in line]
+    assert len(problems) == 1, stderr
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
 def test_ctrl_c_while_the_workers_start_leaves_no_traceback(tmp_path: Path) -> None:
     # Its own process group, as a terminal's job would be.
     process = validate_with_workers(tmp_path, 200_000, new_session=True)
-    deadline = time.monotonic() + 30
-    while not _children(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.005)
+    wait_until(lambda: bool(_children(process.pid)), "a worker process", timeout_s=30)
     # The first helper process has just started: Ctrl-C reaches the whole group.
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
