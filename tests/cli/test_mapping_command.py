@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from tests.cli.helpers import run_cli, write_csv
+from tests.cli.helpers import import_to, run_cli, write_csv
 from tests.cli.test_export_files import GOOGLE_LEGACY, OUTLOOK_HEADER, outlook_row
+from tests.conftest import SandboxFactory
 
 
 def rows_of(*args: str | Path) -> list[dict[str, object]]:
@@ -96,3 +97,14 @@ def test_a_column_of_ids_is_not_mistaken_for_phones(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "c.csv", "Email,Client\na@example.com,12345678\n")
     run = run_cli("validate", source, "--output", "json")
     assert run.exit_code == 0, run.stderr
+
+
+def test_import_sends_nothing_while_a_phone_column_is_left_out(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    source = write_csv(tmp_path / "crm.csv", FRENCH_CRM)
+    with sandbox("shoutout") as (emulator, base_url):
+        run = import_to(tmp_path, "shoutout", base_url, source, "-r", "FR")
+        assert run.exit_code == 2
+        assert "column 'Numéro perso' holds phone numbers" in run.stderr
+        assert emulator.requests == []
