@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -269,6 +270,8 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     try:
         seconds = float(value)
+        if not math.isfinite(seconds) or seconds < 0:
+            return None  # nonsense ("nan", "-5"): ordinary backoff, not a hammering retry
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)

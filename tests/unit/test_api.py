@@ -5,6 +5,8 @@ sent it. Real HTTP to the Callbell emulator; waits on the virtual clock."""
 from __future__ import annotations
 
 import asyncio
+import math
+import random
 from typing import Any
 
 import httpx
@@ -58,6 +60,22 @@ def test_retry_after_on_the_first_attempt_is_honoured(
     assert reply.after_uncertain is False
     assert statuses == [429, 404]
     assert 7 in virtual_clock.sleeps
+
+
+@pytest.mark.parametrize("nonsense", [float("nan"), float("inf")])
+def test_a_nonsense_retry_after_falls_back_to_ordinary_backoff(
+    sandbox: SandboxFactory, virtual_clock: VirtualClock, nonsense: float
+) -> None:
+    random.seed(14)  # full-jitter backoff draws its waits from `random`
+    with sandbox("callbell") as (emulator, base_url):
+        emulator.faults.fail_next(429, retry_after_s=nonsense, count=2)
+        reply = call(base_url, max_retries=3)
+        statuses = [r.status for r in emulator.requests]
+    assert reply.status_code == 404
+    assert statuses == [429, 429, 404]
+    assert all(math.isfinite(s) and 0 <= s <= 30 for s in virtual_clock.sleeps)
+    # Two real backoff waits, not a hammering retry with no pause at all.
+    assert len([s for s in virtual_clock.sleeps if s > 0.01]) == 2
 
 
 def test_retries_exhausted_count_the_first_attempt(

@@ -58,7 +58,18 @@ def test_pause_holds_every_request_back(virtual_clock: VirtualClock) -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("2", 2.0), ("0.5", 0.5), (None, None), ("soon", None), ("-3", 0.0), ("99999", 120.0)],
+    [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        (None, None),
+        ("soon", None),
+        ("99999", 120.0),
+        # Nonsense means "no advice": the caller falls back to its ordinary backoff.
+        ("-3", None),
+        ("nan", None),
+        ("inf", None),
+        ("-inf", None),
+    ],
 )
 def test_retry_after_parsing(header: str | None, expected: float | None) -> None:
     assert parse_retry_after(header) == expected
