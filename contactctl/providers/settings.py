@@ -7,6 +7,7 @@ keys and wrong types are errors that name the key path (`providers.octopush.list
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import types
 import typing
 from collections.abc import Mapping
@@ -118,8 +119,14 @@ def _type_name(annotation: Any) -> str:
 
 def _check_base_url(url: str, key: str) -> None:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"Config key {key}: {url!r} is not an http(s) origin.")
+    if "@" in parts.netloc:
+        # Never echo the URL: its userinfo may hold a password.
+        raise ConfigError(
+            f"Config key {key} holds a user name or password (user:pass@host).",
+            "Remove it: credentials go in the provider's own keys, never in base_url.",
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ConfigError(
             f"Config key {key}: {url!r} has a path; give only scheme, host and port.",
@@ -128,5 +135,12 @@ def _check_base_url(url: str, key: str) -> None:
 
 
 def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    return host in ("localhost", "::1") or host.startswith("127.")
+    """The host IS this machine: `localhost` or a loopback IP literal (127.0.0.0/8, ::1),
+    never a name that merely starts like one (`127.attacker.example`)."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -24,7 +25,8 @@ BODY_PREVIEW_CHARS = 2000
 
 def check_transport_security(base_url: str, allow_http: bool) -> None:
     """Credentials never travel in clear text to another machine unless the user says so."""
-    if base_url.startswith("http://") and not is_loopback(base_url) and not allow_http:
+    plain = urlsplit(base_url).scheme.lower() == "http"
+    if plain and not is_loopback(base_url) and not allow_http:
         raise UsageError(
             f"Refusing to send credentials over plain http to {base_url}.",
             "Use https, or pass --allow-http if this is really intended.",
