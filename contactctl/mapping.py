@@ -9,6 +9,7 @@ automatic mapping off and `ignore:` silences columns.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,11 +212,11 @@ class ColumnMap:
         fields: dict[str, Cell] = {}
         for header, fld in self._single:
             value = get(header)
-            if value and (not value.isspace() if isinstance(value, str) else _any_text(value)):
+            if value and not is_blank(value):
                 fields[fld] = value
         for header in self._countries:
             value = get(header)
-            if value and (not value.isspace() if isinstance(value, str) else _any_text(value)):
+            if value and not is_blank(value):
                 fields["country"] = value
                 break
         phones = self._phones(get) if self._choose_phone else ()
@@ -230,11 +231,11 @@ class ColumnMap:
         for header, name in self._attribute_columns:
             value = get(header)
             text = (
-                "; ".join(v.strip() for v in value if v.strip())
+                "; ".join(v.strip() for v in value if not is_blank(v))
                 if isinstance(value, list)
                 else value
             )
-            if text and not text.isspace():
+            if text and not is_blank(text):
                 attributes[name] = text
         return MappedRow(fields, attributes, phones, first)
 
@@ -244,7 +245,7 @@ class ColumnMap:
         found: list[tuple[int, int, str, Cell]] = []
         for position, column in enumerate(self.phone_columns):
             value = get(column.header)
-            if not value or (value.isspace() if isinstance(value, str) else not _any_text(value)):
+            if not value or is_blank(value):
                 continue
             kind = column.kind
             if column.labels:
@@ -286,8 +287,17 @@ def _alias_columns(
     }
 
 
-def _any_text(values: list[str]) -> bool:
-    return any(value and not value.isspace() for value in values)
+def is_blank(value: Cell) -> bool:
+    """True when nothing visible is left after removing whitespace and format characters
+    (Unicode Cf: U+200B, U+FEFF, U+2060...): such a cell is absent, never sent."""
+    if isinstance(value, list):
+        return all(is_blank(item) for item in value)
+    text = value.strip()
+    if not text:
+        return True
+    if text.isprintable() and not text.isspace():
+        return False  # the common case: Cf characters are never printable
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def _find(source: str, headers: Sequence[str], wanted: str) -> str:

@@ -165,3 +165,34 @@ def test_after_a_lost_answer_an_update_is_not_claimed(
     # The retry's "updated" may be our own first attempt: the row says what is known.
     assert {r["status"] for r in rows} == {"upserted"}
     assert all("earlier attempt may have created it" in r["reason"] for r in rows)
+
+
+def test_invisible_cells_are_blank_and_never_replace_stored_names(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    full = write_csv(
+        tmp_path / "full.csv", "Mobile,First Name,Last Name\n+33612345678,Axelle,Durand\n"
+    )
+    # Zero-width space, BOM, word joiner, soft hyphen: format characters (Unicode Cf).
+    invisible = write_csv(
+        tmp_path / "invisible.csv",
+        "Mobile,First Name,Last Name\n+33612345678,\u200b \ufeff,\u2060\u00ad\n",
+    )
+    with sandbox("octopush") as (emulator, base_url):
+        config = write_config(tmp_path / "c.yaml", "octopush", base_url)
+        for source in (full, invisible):
+            run = run_cli(
+                "import",
+                source,
+                "-p",
+                "octopush",
+                "-c",
+                config,
+                "--no-resume",
+                "--journal",
+                tmp_path / "j.sqlite3",
+            )
+            assert run.exit_code == 0, run.stderr
+        stored = _stored(emulator)["+33612345678"]
+    assert stored["first_name"] == "Axelle"
+    assert stored["last_name"] == "Durand"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contactctl.errors import ConfigError, InputError
-from contactctl.mapping import FIELDS, ColumnMap, MappingSpec
+from contactctl.mapping import FIELDS, ColumnMap, MappingSpec, is_blank
 from contactctl.model import RawRow
 
 
@@ -315,3 +315,13 @@ def test_google_labels_order_the_phone_columns_per_row() -> None:
     mapped = columns.apply(RawRow("g.csv", 2, {**cells, "Phone 2 - Value": "2"}))
     assert mapped.phones == (("Phone 2 - Value", "2"), ("Phone 1 - Value", "1"))
     assert mapped.fields["phone"] == "2"
+
+
+@pytest.mark.parametrize("cell", ["", "  ", "\u200b", "\ufeff \t", "\u2060\u00ad", ["", "\u200b"]])
+def test_whitespace_and_format_characters_alone_are_blank(cell: str | list[str]) -> None:
+    assert is_blank(cell)
+
+
+@pytest.mark.parametrize("cell", ["a", "\u200bAxelle", " 0 ", ["", "x"]])
+def test_any_visible_character_is_not_blank(cell: str | list[str]) -> None:
+    assert not is_blank(cell)
