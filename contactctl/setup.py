@@ -38,6 +38,8 @@ def build_provider(
         )
     if run.list_name and not provider.has_lists:
         raise UsageError(f"{provider.vendor} has no contact lists, so --list cannot be used.")
+    if run.tags and not provider.has_tags:
+        raise UsageError(f"{provider.vendor} has no tags, so --tag cannot be used.")
     return provider
 
 

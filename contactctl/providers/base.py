@@ -56,6 +56,8 @@ class Provider(ABC, Generic[S]):
     unsent_fields: ClassVar[tuple[str, ...]] = ()
     # Whether the vendor has contact lists (`--list`).
     has_lists: ClassVar[bool] = False
+    # Whether the vendor has tags (`--tag`).
+    has_tags: ClassVar[bool] = True
     # Whether `find_created` can tell if a create that may have landed did (a vendor whose
     # create is not idempotent must): the core then runs the create-once protocol.
     looks_up_created: ClassVar[bool] = False

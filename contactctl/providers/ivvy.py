@@ -18,6 +18,7 @@ Quirks (VENDORS.md section 5):
 - errors come as `{"errorCode", "message", "specificCode"}`, and like iVvy's .NET SDK we treat
   any answer carrying `errorCode` as an error, whatever its HTTP status (401/403/462/463 stop
   the run as refused credentials, the rest fail the row);
+- `status` / `smsStatus` (config) go to new contacts only: an update never re-subscribes;
 - `groups` REPLACES the contact's subscription groups at iVvy, so it is only sent when set;
 - `customFields` come from mapped attributes through config `custom_fields: {fieldId: attr}`;
 - the phone goes as "+E.164" (iVvy documents no format); iVvy is not a messaging vendor, so
@@ -78,6 +79,7 @@ class Ivvy(Provider[IvvySettings]):
     settings_type: ClassVar[type[ProviderSettings]] = IvvySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("tags", "lists", "opt_in")
     looks_up_created: ClassVar[bool] = True
+    has_tags: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -147,7 +149,7 @@ class Ivvy(Provider[IvvySettings]):
         if found and self.run.on_duplicate is OnDuplicate.SKIP:
             return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found[0])
         if found:
-            body = {"id": _as_id(found[0]), **self._body(contact)}
+            body = {"id": _as_id(found[0]), **self._body(contact, creating=False)}
             contact_id = await self._add_or_update(api, body, idempotent=True)
             if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
                 return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
@@ -161,7 +163,9 @@ class Ivvy(Provider[IvvySettings]):
             return RowResult.for_contact(contact, Status.FAILED, reason)
 
         # Not idempotent: when this may have landed, the core looks it up (find_created).
-        contact_id = await self._add_or_update(api, self._body(contact), idempotent=False)
+        contact_id = await self._add_or_update(
+            api, self._body(contact, creating=True), idempotent=False
+        )
         if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
         return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
@@ -216,9 +220,12 @@ class Ivvy(Provider[IvvySettings]):
             raise BatchRejected(self._redact(str(data.get("message") or "success: false")))
         return data
 
-    def _body(self, contact: Contact) -> dict[str, object]:
+    def _body(self, contact: Contact, *, creating: bool) -> dict[str, object]:
         first, last = first_and_last(contact)
         settings = self.settings
+        # The subscription statuses come from the config, never from the file: sent to a new
+        # contact only, so an import never re-subscribes someone who unsubscribed (SPEC 9).
+        consent = creating
         body: dict[str, object] = {
             "externalId": self._external_id(contact),
             "firstName": first,
@@ -227,8 +234,8 @@ class Ivvy(Provider[IvvySettings]):
             "phone": contact.phone,
             "groups": [{"groupId": group} for group in settings.groups or []],
             "customFields": self._custom_fields(contact),
-            "status": settings.status,
-            "smsStatus": settings.sms_status,
+            "status": settings.status if consent else None,
+            "smsStatus": settings.sms_status if consent else None,
         }
         return drop_blank(body)
 

@@ -51,7 +51,8 @@ class Shoutout(Provider[ShoutoutSettings]):
     channel: ClassVar[Channel] = Channel.SMS
     how_status_is_known: ClassVar[str] = "not told by the vendor: every written row is upserted"
     settings_type: ClassVar[type[ProviderSettings]] = ShoutoutSettings
-    unsent_fields: ClassVar[tuple[str, ...]] = ("lists",)
+    # No documented opt-in field: a mapped opt-in column is warned about, not sent.
+    unsent_fields: ClassVar[tuple[str, ...]] = ("lists", "opt_in")
 
     def check_run(self) -> None:
         if self.run.on_duplicate is OnDuplicate.SKIP:

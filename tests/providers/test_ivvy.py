@@ -26,6 +26,7 @@ from contactctl.send.sender import Sender, SendSettings
 Hook = Callable[[httpx.Request], Awaitable[None]]
 CREDENTIALS = SANDBOX_CREDENTIALS["ivvy"]
 ADD_OR_UPDATE = {"action": ["addOrUpdateContact"]}
+ADD_OR_UPDATE_PARAMS = {"action": "addOrUpdateContact"}
 
 
 def provider(
@@ -310,3 +311,28 @@ def test_an_update_answered_without_the_id_is_not_confirmed(sandbox: Any) -> Non
         again = push_each(provider(base_url), [row], [no_id_for_the_update])
     assert again[0].status is Status.FAILED
     assert again[0].reason == "not confirmed: iVvy's answer has no contact id"
+
+
+def test_config_statuses_go_to_new_contacts_only_so_nobody_is_resubscribed(
+    sandbox: Any,
+) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        signer = IvvySigner(CREDENTIALS["api_key"], CREDENTIALS["api_secret"])
+        with httpx.Client(base_url=base_url, auth=signer) as client:
+            unsubscribed = {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com"}
+            unsubscribed |= {"externalId": "CRM-1", "status": 2, "smsStatus": 2}
+            client.post("/api/1.0/contact", params=ADD_OR_UPDATE_PARAMS, json=unsubscribed)
+        ivvy = provider(base_url, status=1, sms_status=1)
+        results = push_each(
+            ivvy,
+            [
+                contact(2, external_id="CRM-1", email="ann@example.com", phone="+61455550000"),
+                contact(3, external_id="CRM-2", email="bobby@example.com"),
+            ],
+        )
+        stored = {record["externalId"]: record for record in emulator.stored()}
+
+    assert [r.status for r in results] == [Status.UPDATED, Status.ADDED]
+    assert stored["CRM-1"]["phone"] == "+61455550000"
+    assert (stored["CRM-1"]["status"], stored["CRM-1"]["smsStatus"]) == (2, 2)
+    assert (stored["CRM-2"]["status"], stored["CRM-2"]["smsStatus"]) == (1, 1)
