@@ -95,20 +95,31 @@ class Sender:
         workers = [
             asyncio.create_task(self._worker(queue)) for _ in range(self._settings.concurrency)
         ]
+        # The producer is a task of its own, so a worker that dies (say, reporting a row fails)
+        # ends the run here instead of leaving the producer blocked on a full queue forever.
+        producer = asyncio.create_task(self._produce_all(items, queue, len(workers)))
+        tasks = [producer, *workers]
         try:
-            await self._produce(items, queue)
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
+            await asyncio.gather(*tasks)
         except asyncio.CancelledError:
             # Ctrl-C or SIGTERM: stop sending, and report every row we were holding.
             self.outcome.interrupted = True
-            await _cancel_all(workers)
+            await _cancel_all(tasks)
             self._report_pending()
         finally:
-            for task in workers:
+            for task in tasks:
                 task.cancel()
         return self.outcome
+
+    async def _produce_all(
+        self,
+        items: Iterable[Contact | RowResult],
+        queue: asyncio.Queue[list[Contact] | None],
+        workers: int,
+    ) -> None:
+        await self._produce(items, queue)
+        for _ in range(workers):
+            await queue.put(None)
 
     def _report_pending(self) -> None:
         for key, contact in list(self._pending.items()):

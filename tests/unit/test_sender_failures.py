@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -192,3 +193,21 @@ def test_any_answer_leaves_every_row_with_exactly_one_status(
     assert one_result_per_row(rows, results)
     assert all(isinstance(r.status, Status) for r in results)
     assert outcome.interrupted is False
+
+
+def test_a_report_that_cannot_be_written_ends_the_run_instead_of_hanging(
+    sandbox: SandboxFactory,
+) -> None:
+    # Every worker dies reporting its rows (the report's disk is full): the producer, with a
+    # full queue, must not wait for them forever.
+    def emit(result: RowResult) -> None:
+        raise OSError(28, "No space left on device")
+
+    async def go(base_url: str) -> None:
+        provider = octopush(base_url)
+        async with httpx.AsyncClient(base_url=base_url, auth=provider.auth()) as client:
+            api = build_api(provider, client, 1000.0)
+            await Sender(provider, api, SendSettings(2, 2), emit).run(contacts(300))
+
+    with sandbox("octopush") as (_emulator, base_url), pytest.raises(OSError, match="No space"):
+        asyncio.run(go(base_url))
