@@ -2,19 +2,24 @@
 
 RPC over signed POSTs (see ivvy_auth.py), one contact per request:
 
-- `POST /api/1.0/contact?action=getContactList` `{"filter": {"externalId": <key>}}` finds the
-  contact by its identity: the row's `external_id`, else its e-mail, always sent as `externalId`;
-- absent → `addOrUpdateContact` without `id` → added (first name, last name and e-mail are
-  required to add; a row without them fails after the look-up, as an update does not need them);
+- `POST /api/1.0/contact?action=getContactList` finds the contact: by `externalId` (a documented
+  filter) when the row has an external id; when it has none, or no contact holds it, by e-mail
+  (the generic filter on a listed property, as the docs' filtering page shows for
+  `firstName`), paged with `perPage`/`start`, compared case-insensitively. With an external id,
+  only a contact without one matches by e-mail (one with another externalId is someone else).
+  So a contact added by hand, without an externalId, is found, not duplicated;
+- absent → `addOrUpdateContact` without `id` → added, with `externalId` only when the row has
+  one (first name, last name and e-mail are required to add; a row without them fails after
+  the look-up, as an update does not need them);
 - present → `addOrUpdateContact` with its `id` → updated, or nothing under
-  `--on-duplicate skip` → skipped. Two contacts with one externalId → the row fails untouched.
+  `--on-duplicate skip` → skipped. Two matching contacts → the row fails, neither touched.
 
 Quirks (VENDORS.md section 5):
 - `base_url` is the account's regional host and no single default fits every account: the
   default is the UK host `https://api.eu-west-2.ivvy.com`, as in SPEC's config example; AU
   accounts use `https://api.ap-southeast-2.ivvy.com`, US ones `https://api.us-west-2.ivvy.com`;
 - an add without `id` always creates, so it is never resent blindly: after a timeout or a lost
-  answer the externalId is looked up again first (contactctl.send.once);
+  answer the contact is looked up again first (contactctl.send.once);
 - errors come as `{"errorCode", "message", "specificCode"}`, and like iVvy's .NET SDK we treat
   any answer carrying `errorCode` as an error, whatever its HTTP status (401/403/462/463 stop
   the run as refused credentials, the rest fail the row);
@@ -53,6 +58,8 @@ SMS_STATUSES = (1, 2, 3, 4)
 # errorCode values that mean the credentials or the signature were refused.
 AUTH_CODES = frozenset({401, 403, 462, 463})
 SKIPPED_REASON = "already at iVvy; kept as it was (--on-duplicate skip)"
+PER_PAGE = 100  # iVvy caps perPage (undocumented cap); more matches are paged with `start`
+MAX_PAGES = 10  # matches of one e-mail or externalId beyond this are not read: the row fails
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,8 @@ class Ivvy(Provider[IvvySettings]):
     default_base_url: ClassVar[str] = "https://api.eu-west-2.ivvy.com"
     channel: ClassVar[Channel] = Channel.ANY
     how_status_is_known: ClassVar[str] = (
-        "getContactList by externalId before writing: absent → added, present → updated "
-        "(with its id) or skipped"
+        "getContactList by externalId, else by e-mail, before writing: absent → added, "
+        "present → updated (with its id) or skipped"
     )
     settings_type: ClassVar[type[ProviderSettings]] = IvvySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("tags", "lists", "opt_in")
@@ -142,9 +149,9 @@ class Ivvy(Provider[IvvySettings]):
         return [await self._push_one(contact, api) for contact in batch]
 
     async def _push_one(self, contact: Contact, api: Api) -> RowResult:
-        found = await self._find(contact, api)
+        found, key = await self._find(contact, api)
         if len(found) > 1:
-            reason = f"{len(found)} iVvy contacts have externalId {self._external_id(contact)!r}"
+            reason = f"{len(found)} iVvy contacts have {key}"
             return RowResult.for_contact(contact, Status.FAILED, f"{reason}; none was changed")
         if found and self.run.on_duplicate is OnDuplicate.SKIP:
             return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found[0])
@@ -171,24 +178,38 @@ class Ivvy(Provider[IvvySettings]):
         return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
-        found = await self._find(contact, api)
+        found, _key = await self._find(contact, api)
         return found[0] if found else None
 
-    async def _find(self, contact: Contact, api: Api) -> list[str]:
-        """Ids of the contacts iVvy holds under this contact's externalId."""
-        external_id = self._external_id(contact)
-        body = {"filter": {"externalId": external_id}}
-        reply = await api.call("POST", CONTACT_PATH, json=body, params={"action": "getContactList"})
-        data = self._checked(reply.data)
-        results = data.get("results") if isinstance(data, Mapping) else None
-        return [
-            str(entry["id"])
-            for entry in results or []
-            if isinstance(entry, Mapping)
-            and entry.get("id") is not None
-            # Trust only an exact match, whatever the filter's semantics turn out to be.
-            and str(entry.get("externalId")) == external_id
-        ]
+    async def _find(self, contact: Contact, api: Api) -> tuple[list[str], str]:
+        """Ids of the contacts iVvy holds for this row, and what matched them (for messages)."""
+        external_id, email = contact.external_id, (contact.email or "").lower()
+        if external_id:
+            found = await self._list(api, "externalId", external_id)
+            exact = [e for e in found if str(e.get("externalId")) == external_id]
+            if exact or not email:
+                return _ids(exact), f"externalId {external_id!r}"
+        found = await self._list(api, "email", contact.email or "")
+        same = [e for e in found if str(e.get("email") or "").lower() == email]
+        if external_id:  # a contact with another externalId is another person
+            same = [e for e in same if not e.get("externalId")]
+        return _ids(same), f"e-mail {contact.email!r}"
+
+    async def _list(self, api: Api, key: str, value: str) -> list[Mapping[str, Any]]:
+        """Every contact getContactList returns for `{key: value}`, page by page."""
+        entries: list[Mapping[str, Any]] = []
+        for page in range(MAX_PAGES):
+            body = {"perPage": PER_PAGE, "start": page * PER_PAGE, "filter": {key: value}}
+            reply = await api.call(
+                "POST", CONTACT_PATH, json=body, params={"action": "getContactList"}
+            )
+            data = self._checked(reply.data)
+            results = data.get("results") if isinstance(data, Mapping) else None
+            listed = [e for e in results or [] if isinstance(e, Mapping) and e.get("id")]
+            entries += listed
+            if len(results or []) < PER_PAGE:
+                break
+        return entries
 
     async def _add_or_update(
         self, api: Api, body: dict[str, object], *, idempotent: bool
@@ -227,7 +248,7 @@ class Ivvy(Provider[IvvySettings]):
         # contact only, so an import never re-subscribes someone who unsubscribed (SPEC 9).
         consent = creating
         body: dict[str, object] = {
-            "externalId": self._external_id(contact),
+            "externalId": contact.external_id,
             "firstName": first,
             "lastName": last,
             "email": contact.email,
@@ -251,14 +272,15 @@ class Ivvy(Provider[IvvySettings]):
         wanted = {"first name": first, "last name": last, "e-mail": contact.email}
         return [label for label, value in wanted.items() if not value]
 
-    def _external_id(self, contact: Contact) -> str:
-        return contact.external_id or contact.email or ""
-
 
 def _check_choice(key: str, value: int | None, allowed: tuple[int, ...]) -> None:
     if value is not None and value not in allowed:
         choices = ", ".join(str(v) for v in allowed)
         raise UsageError(f"Config key providers.ivvy.{key} must be one of {choices}, not {value}.")
+
+
+def _ids(entries: list[Mapping[str, Any]]) -> list[str]:
+    return [str(entry["id"]) for entry in entries]
 
 
 def _as_int(value: Any) -> int | None:

@@ -25,9 +25,10 @@ Emulator's choices, not vendor truth:
   `status` 4 (Registering) does not validate (removed from this call in Oct 2022);
 - blank `firstName` / `lastName` / `email` count as missing; e-mail matching for
   `updateIfExists` and the `email` filter ignores case;
-- `getContactList` filters by `externalId`, `email` (not documented) and `id`, every other
-  filter key → 23016 (rather than being ignored and listing everything); `perPage`
-  defaults to 100 and is capped at 100 (undocumented cap), `start` defaults to 0;
+- `getContactList` filters by `externalId` (listed for this call), `email` and `id` (the
+  generic filter on a listed property, per the docs' filtering page), every other filter
+  key → 23016 (rather than being ignored and listing everything); `perPage` defaults to
+  100 and is capped at 100 (undocumented cap), `start` defaults to 0;
 - get calls show ids as strings and custom field values as lists, like the docs' example;
 - `test.ping` answers `{"ack": true, "timestamp": "yyyy-mm-dd HH:MM:SS"}`;
 - the account's custom fields, groups and companies are configurable (defaults taken from

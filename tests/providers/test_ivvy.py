@@ -113,7 +113,7 @@ def test_absent_is_added_present_is_updated_or_skipped(sandbox: Any) -> None:
             provider(base_url, OnDuplicate.SKIP),
             [contact(5, email="ann@example.com", first_name="Annie")],
         )
-        stored = {record["externalId"]: record for record in emulator.stored()}
+        stored = {record["email"]: record for record in emulator.stored()}
 
     assert [r.status for r in first + again + kept] == [
         Status.ADDED,
@@ -121,11 +121,13 @@ def test_absent_is_added_present_is_updated_or_skipped(sandbox: Any) -> None:
         Status.UPDATED,
         Status.SKIPPED,
     ]
-    assert sorted(stored) == ["CRM-1", "ann@example.com"]  # the e-mail stands in for the id
-    assert stored["CRM-1"]["lastName"] == "Smythe"
-    assert stored["CRM-1"]["phone"] == "+61455550000"
+    assert sorted(stored) == ["ann@example.com", "bobby@example.com"]
+    assert stored["bobby@example.com"]["externalId"] == "CRM-1"
+    assert stored["bobby@example.com"]["lastName"] == "Smythe"
+    assert stored["bobby@example.com"]["phone"] == "+61455550000"
+    assert stored["ann@example.com"]["externalId"] is None  # the e-mail is not made an id
     assert stored["ann@example.com"]["firstName"] == "Ann"
-    assert again[0].id == first[0].id == stored["CRM-1"]["id"]
+    assert again[0].id == first[0].id == stored["bobby@example.com"]["id"]
     assert kept[0].reason == "already at iVvy; kept as it was (--on-duplicate skip)"
 
 
@@ -336,3 +338,77 @@ def test_config_statuses_go_to_new_contacts_only_so_nobody_is_resubscribed(
     assert stored["CRM-1"]["phone"] == "+61455550000"
     assert (stored["CRM-1"]["status"], stored["CRM-1"]["smsStatus"]) == (2, 2)
     assert (stored["CRM-2"]["status"], stored["CRM-2"]["smsStatus"]) == (1, 1)
+
+
+def add_by_hand(base_url: str, *people: dict[str, Any]) -> None:
+    """Contacts put in the account directly (as a user of iVvy's own screens would)."""
+    signer = IvvySigner(CREDENTIALS["api_key"], CREDENTIALS["api_secret"])
+    with httpx.Client(base_url=base_url, auth=signer) as client:
+        for person in people:
+            body = {"firstName": "Ann", "lastName": "Lee", **person}
+            reply = client.post("/api/1.0/contact", params=ADD_OR_UPDATE_PARAMS, json=body)
+            assert reply.json()["success"] is True
+
+
+def test_a_contact_added_by_hand_is_found_by_email_whatever_its_case(sandbox: Any) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        add_by_hand(base_url, {"email": "Ann@Example.com"}, {"email": "zoe@example.com"})
+        emulator.requests.clear()
+        results = push_each(
+            provider(base_url),
+            [
+                contact(2, email="ann@example.com", phone="+61455550000"),
+                contact(3, external_id="CRM-9", email="ZOE@example.com", first_name="Zoe"),
+            ],
+        )
+        stored = {record["email"].lower(): record for record in emulator.stored()}
+        sent_adds = adds(emulator)
+
+    assert [r.status for r in results] == [Status.UPDATED, Status.UPDATED]
+    assert sent_adds == []
+    assert len(stored) == 2
+    assert stored["ann@example.com"]["phone"] == "+61455550000"
+    assert stored["ann@example.com"]["externalId"] is None
+    assert stored["zoe@example.com"]["externalId"] == "CRM-9"  # now found by its id
+    assert stored["zoe@example.com"]["firstName"] == "Zoe"
+
+
+def test_an_email_held_under_another_external_id_is_another_person(sandbox: Any) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        add_by_hand(base_url, {"email": "ann@example.com", "externalId": "CRM-1"})
+        results = push_each(
+            provider(base_url), [contact(2, external_id="CRM-2", email="ann@example.com")]
+        )
+        stored = sorted(str(record["externalId"]) for record in emulator.stored())
+
+    assert results[0].status is Status.ADDED
+    assert stored == ["CRM-1", "CRM-2"]
+
+
+def test_two_contacts_with_the_row_email_are_left_alone(sandbox: Any) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        add_by_hand(base_url, {"email": "ann@example.com"}, {"email": "ANN@example.com"})
+        results = push_each(
+            provider(base_url), [contact(2, email="ann@example.com", phone="+61455550000")]
+        )
+        stored = emulator.stored()
+        sent_adds = adds(emulator)
+
+    assert results[0].status is Status.FAILED
+    assert results[0].reason == "2 iVvy contacts have e-mail 'ann@example.com'; none was changed"
+    assert all(record["phone"] is None for record in stored)
+    assert len(stored) == 2
+    assert len(sent_adds) == 2  # the two added by hand
+
+
+def test_the_email_look_up_reads_every_page(sandbox: Any) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        emulator.set_rate_limit(None)
+        add_by_hand(base_url, *({"email": "ann@example.com"} for _ in range(101)))
+        results = push_each(provider(base_url), [contact(2, email="ann@example.com")])
+        pages = [
+            r.json["start"] for r in emulator.requests if r.query == {"action": ["getContactList"]}
+        ]
+
+    assert results[0].reason == "101 iVvy contacts have e-mail 'ann@example.com'; none was changed"
+    assert pages == [0, 100]
