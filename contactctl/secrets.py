@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 REDACTED = "***"
 
@@ -41,10 +44,29 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         # Longest first, so a secret containing another is replaced whole. Very short values
         # are skipped: replacing "1" everywhere would shred messages without protecting much.
-        self._values = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        shown = {form for s in secrets if len(s) >= 4 for form in representations(s)}
+        self._values = sorted(shown, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for value in self._values:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
+
+
+def representations(secret: str) -> set[str]:
+    """Every spelling under which a vendor may echo a secret: raw, JSON-escaped (with `\\/`
+    too), URL-encoded (path and form style) and base64 (standard and URL-safe)."""
+    escaped = json.dumps(secret)[1:-1]
+    raw = secret.encode()
+    return {
+        secret,
+        escaped,
+        escaped.replace("/", "\\/"),
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret, safe=""),
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+    }

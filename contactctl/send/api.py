@@ -219,7 +219,8 @@ class Api:
         if 200 <= status < 300 or status in accept:
             return Reply(status, self._parse_json(response, status))
         data = _json_or_none(response)
-        message = self._redact(self._error_message(data, response.text))
+        # Redact before the provider cuts the text short: a cut secret would no longer match.
+        message = self._redact(self._error_message(data, self._redact(response.text)))
         label = f"{self._settings.vendor} answered {status}: {message}"
         if status in (401, 403):
             raise AuthError(

@@ -124,9 +124,10 @@ class _ExchangeLogger:
 
     def _body(self, content: bytes) -> None:
         if content:
-            text = content[:BODY_PREVIEW_CHARS].decode("utf-8", "replace")
-            more = " …" if len(content) > BODY_PREVIEW_CHARS else ""
-            self._write(f"  {text}{more}")
+            # The whole body is redacted before the preview is cut, so no cut secret survives.
+            text = self._redact(content.decode("utf-8", "replace"))
+            more = " …" if len(text) > BODY_PREVIEW_CHARS else ""
+            self._write(f"  {text[:BODY_PREVIEW_CHARS]}{more}")
 
     def _write(self, line: str) -> None:
         print(self._redact(line), file=self._out)
