@@ -61,7 +61,7 @@ class Journal:
         started_at = clock()
         make_folder(path)
         self._lock = RunLock.acquire(
-            lock_path_for(path, provider, account), provider, started_at, lock_wait_s
+            lock_path_for(provider, account), provider, started_at, lock_wait_s
         )
         try:
             self._db = open_database(path)

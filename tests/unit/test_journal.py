@@ -412,12 +412,71 @@ def test_second_run_on_the_same_account_is_refused(journal: Journal, path: Path)
     message = str(caught.value)
     assert message == (
         f"Another contactctl run is importing to this octopush account (pid {os.getpid()}, "
-        "since 2026-11-23 08:00:00 UTC); wait for it to finish, or use --journal to point at "
-        "a different journal."
+        "since 2026-11-23 08:00:00 UTC); wait for it to finish, then run again."
     )
     assert isinstance(caught.value, ContactctlError)
     assert caught.value.exit_code == ExitCode.USAGE
     journal.confirm([(PHONE, "h1", "added", None)])  # the first run is unharmed
+
+
+def test_another_journal_path_or_a_symlink_does_not_sidestep_the_lock(
+    journal: Journal, path: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(path)
+    for elsewhere in (tmp_path / "other" / "journal.sqlite3", link):
+        with pytest.raises(JournalBusy, match=f"pid {os.getpid()},"):
+            Journal(elsewhere, "octopush", "acct-1")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["http://127.0.0.1:8080#ab12", "HTTP://LocalHost:8080#ab12", "http://127.0.0.1:8080/#ab12"],
+)
+def test_host_spellings_of_one_account_share_the_lock(tmp_path: Path, spelling: str) -> None:
+    with (
+        Journal(tmp_path / "a.sqlite3", "callbell", "http://localhost:8080#ab12"),
+        pytest.raises(JournalBusy, match="wait for it to finish, then run again"),
+    ):
+        Journal(tmp_path / "b.sqlite3", "callbell", spelling)
+
+
+def test_default_ports_are_one_origin() -> None:
+    assert lock.canonical_account("https://API.example.com.#x") == ("https://api.example.com:443#x")
+    assert lock.canonical_account("acct-1") == "acct-1"
+
+
+def test_no_lock_file_is_left_after_a_run(path: Path) -> None:
+    journal = Journal(path, "octopush", "acct-1")
+    held = lock.lock_path_for("octopush", "acct-1")
+    assert held.is_file()
+    journal.close()
+    assert not held.exists()
+    assert list(held.parent.iterdir()) == []
+
+
+def test_a_waiter_holding_a_removed_lock_file_opens_the_new_one(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that locked the inode its predecessor just removed must not count as the
+    holder: a third run could lock a fresh file under the same name meanwhile."""
+    held = lock.lock_path_for("octopush", "acct-1")
+    opened: list[int] = []
+    real_open = lock._open
+
+    def open_then_lose_the_race(target: Path) -> int:
+        fd = real_open(target)
+        if not opened:
+            target.unlink()  # the previous holder's release, between our open and our lock
+        opened.append(fd)
+        return fd
+
+    monkeypatch.setattr(lock, "_open", open_then_lose_the_race)
+    with Journal(path, "octopush", "acct-1"):
+        assert len(opened) == 2
+        assert held.is_file()
+        with pytest.raises(JournalBusy):
+            Journal(path.with_name("other.sqlite3"), "octopush", "acct-1")
 
 
 @pytest.mark.parametrize(("provider", "account"), [("octopush", "acct-2"), ("pabbly", "acct-1")])
