@@ -83,10 +83,24 @@ def _coerce(value: Any, annotation: Any, key: str) -> Any:
         raise ConfigError(f"Config key {key} needs a value.")
     for member in members:
         converted = _convert(value, member)
+        if isinstance(converted, Secret):
+            _check_untrimmed(converted, key)
         if converted is not _NO:
             return converted
     expected = " or ".join(_type_name(m) for m in members if m is not type(None))
-    raise ConfigError(f"Config key {key} must be {expected}, not {value!r}.")
+    shown = "what it holds" if Secret in members else repr(value)  # never echo a secret
+    raise ConfigError(f"Config key {key} must be {expected}, not {shown}.")
+
+
+def _check_untrimmed(secret: Secret, key: str) -> None:
+    """A credential with a stray space or newline (copied from a file, a YAML `|` block) is
+    refused, not trimmed: the vendor would refuse it later as something vaguer."""
+    value = secret.reveal()
+    if value != value.strip():
+        raise ConfigError(
+            f"Config key {key} starts or ends with a space or a newline.",
+            "Remove it: credentials are used exactly as written.",
+        )
 
 
 _NO = object()

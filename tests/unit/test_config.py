@@ -130,3 +130,15 @@ def test_literal_secret_in_a_readable_config_is_warned(tmp_path: Path) -> None:
     config.chmod(0o600)
     quiet = run_cli("import", source, "-p", "shoutout", "-c", config, "--dry-run")
     assert "clear text" not in quiet.stderr
+
+
+@pytest.mark.parametrize("key", ["s3cr3t-key\n", " s3cr3t-key", "s3cr3t-key\t"])
+def test_a_credential_with_surrounding_whitespace_is_refused_clearly(key: str) -> None:
+    with pytest.raises(ConfigError, match="api_key starts or ends with a space or a newline"):
+        parse_settings(OctopushSettings, {"api_key": key}, "providers.octopush")
+
+
+def test_a_credential_of_the_wrong_type_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(OctopushSettings, {"api_key": ["s3cr3t-key"]}, "providers.octopush")
+    assert "s3cr3t" not in str(caught.value)
