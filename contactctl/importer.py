@@ -11,7 +11,8 @@ from typing import Any
 from rich.console import Console
 
 from contactctl.delivery import JournalHooks, ResumeFilter
-from contactctl.errors import ExitCode, UsageError
+from contactctl.errors import ContactctlError, ExitCode, UsageError
+from contactctl.interrupts import STOP_SIGNALS, Interrupts
 from contactctl.journal import Journal, default_journal_path
 from contactctl.model import Contact, RowResult, Status
 from contactctl.pipeline import Screen, open_inputs, read_contacts
@@ -24,9 +25,36 @@ from contactctl.send.client import build_api, build_client, check_transport_secu
 from contactctl.send.sender import Sender, SendHooks, SendOutcome, SendSettings
 from contactctl.setup import build_provider, require_credentials
 from contactctl.tuning import Resolved, resolve_tuning
+from contactctl.unread import ReadTracker, not_read_line
 
 
 def run_import(plan: ImportPlan, stdout: Console, stderr: Console) -> ExitCode:
+    """The run; stopped by Ctrl-C or SIGTERM at any moment, it still reports and exits 130."""
+    tracker = ReadTracker(plan.inputs.files)
+    reporters: list[Reporter] = []
+    with Interrupts() as interrupts:
+        try:
+            return _run(plan, stdout, stderr, tracker, reporters)
+        except KeyboardInterrupt:
+            pass
+        except ContactctlError:
+            # Ctrl-C at a terminal also ends the pipe feeding standard input: an input
+            # error then is the interrupt's doing, not the file's.
+            if interrupts.received is None:
+                raise
+        reporter = reporters[0] if reporters else Reporter(plan.report, stdout, stderr)
+        if reporter.finished:  # stopped after the report was written: nothing left to say
+            return ExitCode.INTERRUPTED
+        return _finish(reporter, SendOutcome(interrupted=True), tracker, stderr)
+
+
+def _run(
+    plan: ImportPlan,
+    stdout: Console,
+    stderr: Console,
+    tracker: ReadTracker,
+    reporters: list[Reporter],
+) -> ExitCode:
     def warn(text: str) -> None:
         stderr.print(f"warning: {text}", markup=False, highlight=False)
 
@@ -39,17 +67,18 @@ def run_import(plan: ImportPlan, stdout: Console, stderr: Console) -> ExitCode:
         if not plan.dry_run:
             require_credentials(provider)
             check_transport_security(provider.base_url(), plan.allow_http)
-        inputs = open_inputs(plan.inputs, stack, warn)
+        reporter = Reporter(plan.report, stdout, stderr)
+        reporters.append(reporter)
+        inputs = tracker.track(open_inputs(plan.inputs, stack, warn))
         items = Screen(provider, plan.allow_landlines, warn)(
             read_contacts(inputs, plan.inputs.normalize)
         )
-        reporter = Reporter(plan.report, stdout, stderr)
-        sink = stack.enter_context(ProgressSink(reporter.add, stderr, plan.report.output))
+        report = tracker.counting(reporter.add)
+        sink = stack.enter_context(ProgressSink(report, stderr, plan.report.output))
         if plan.dry_run:
             for result in _dry_run(items, provider):
                 sink(result)
-            reporter.finish()
-            return reporter.summary.exit_code
+            return _finish(reporter, SendOutcome(), tracker, stderr)
         journal = stack.enter_context(_open_journal(plan, provider))
         resume = ResumeFilter(journal, provider, plan.run, plan.resume)
         hooks = JournalHooks(journal, provider, resume)
@@ -57,7 +86,7 @@ def run_import(plan: ImportPlan, stdout: Console, stderr: Console) -> ExitCode:
         reporter.extra["journal_saved"] = resume.saved
         if resume.saved:
             reporter.note(f"journal: {resume.saved} rows unchanged since an earlier run, not sent")
-        return _finish(reporter, outcome, stderr)
+        return _finish(reporter, outcome, tracker, stderr)
 
 
 def _open_journal(plan: ImportPlan, provider: Provider[Any]) -> Journal:
@@ -65,12 +94,16 @@ def _open_journal(plan: ImportPlan, provider: Provider[Any]) -> Journal:
     return Journal(path, provider.name, provider.account_fingerprint())
 
 
-def _finish(reporter: Reporter, outcome: SendOutcome, stderr: Console) -> ExitCode:
+def _finish(
+    reporter: Reporter, outcome: SendOutcome, tracker: ReadTracker, stderr: Console
+) -> ExitCode:
     if outcome.aborted:
         reporter.extra["aborted"] = outcome.aborted
     if outcome.interrupted:
         reporter.extra["interrupted"] = True
-    reporter.finish()
+    unread = tracker.not_read()
+    reporter.extra["not_read"] = unread
+    reporter.finish(not_read_line(unread))
     if outcome.interrupted:
         stderr.print("Interrupted: the partial report is written; run again to resume.")
         return ExitCode.INTERRUPTED
@@ -114,18 +147,20 @@ async def _send(
 def _interrupts_cancel(task: asyncio.Future[Any]) -> Iterator[None]:
     """Ctrl-C and SIGTERM stop sending; the sender then reports every row it held."""
     loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    installed: dict[signal.Signals, Any] = {}
+    for sig in STOP_SIGNALS:
         try:
+            previous = signal.getsignal(sig)
             loop.add_signal_handler(sig, task.cancel)
-            installed.append(sig)
+            installed[sig] = previous
         except (RuntimeError, ValueError):  # RuntimeError covers platforms without it
             pass  # not the main thread (tests through CliRunner): default handling applies
     try:
         yield
     finally:
-        for sig in installed:
+        for sig, previous in installed.items():
             loop.remove_signal_handler(sig)
+            signal.signal(sig, previous)  # asyncio leaves the default, not what was there
 
 
 @contextmanager

@@ -67,6 +67,10 @@ class Reporter:
         """The totals so far (a copy: the Reporter's own counts cannot be changed from outside)."""
         return replace(self._summary)
 
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
     def add(self, result: RowResult) -> None:
         self._summary.count(result.status)
         tally = self._per_source.get(result.source)
