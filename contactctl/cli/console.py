@@ -6,6 +6,8 @@ import sys
 
 from rich.console import Console
 
+from contactctl.printable import safe_console
+
 
 def consoles() -> tuple[Console, Console]:
     """Standard output holds only the result; everything else goes to standard error."""
@@ -13,4 +15,5 @@ def consoles() -> tuple[Console, Console]:
     stdout = Console(file=sys.stdout, soft_wrap=False)
     if not stdout.is_terminal:
         stdout = Console(file=sys.stdout, soft_wrap=False, width=160)
-    return stdout, Console(file=sys.stderr, soft_wrap=True)
+    # Cells, names and vendor messages may hold terminal escapes: none is printed raw.
+    return safe_console(stdout), safe_console(Console(file=sys.stderr, soft_wrap=True))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import typer
 
 from contactctl.errors import ContactctlError, ExitCode
+from contactctl.printable import printable
 
 
 def run_command(body: Callable[[], ExitCode]) -> None:
@@ -34,4 +35,4 @@ def run_command(body: Callable[[], ExitCode]) -> None:
 
 
 def _say(line: str) -> None:
-    print(f"contactctl: {line}", file=sys.stderr)
+    print(f"contactctl: {printable(line)}", file=sys.stderr)

@@ -8,6 +8,7 @@ from contactctl.config import Config, config_is_readable_by_others, load_config
 from contactctl.errors import UsageError
 from contactctl.model import OnDuplicate
 from contactctl.plan import ImportPlan, Tuning
+from contactctl.printable import printable
 from contactctl.providers.base import RunOptions
 
 
@@ -73,7 +74,9 @@ def _warn_literal_secrets(config: Config, provider: str) -> None:
     ]
     if literal:
         print(
-            f"contactctl: warning: {config.path} holds {', '.join(literal)} in clear text and "
-            "other users can read it; use ${ENV_VAR} or chmod 600 it.",
+            printable(
+                f"contactctl: warning: {config.path} holds {', '.join(literal)} in clear text "
+                "and other users can read it; use ${ENV_VAR} or chmod 600 it."
+            ),
             file=sys.stderr,
         )

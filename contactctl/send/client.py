@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from contactctl.errors import UsageError
+from contactctl.printable import printable
 from contactctl.providers.base import Provider
 from contactctl.providers.settings import is_loopback
 from contactctl.secrets import REDACTED, Redactor
@@ -130,4 +131,5 @@ class _ExchangeLogger:
             self._write(f"  {text[:BODY_PREVIEW_CHARS]}{more}")
 
     def _write(self, line: str) -> None:
-        print(self._redact(line), file=self._out)
+        # Redacted first: escaping could hide a secret's spelling from the redactor.
+        print(printable(self._redact(line)), file=self._out)
