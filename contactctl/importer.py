@@ -17,6 +17,7 @@ from contactctl.journal import Journal, default_journal_path
 from contactctl.model import Contact, RowResult, Status
 from contactctl.pipeline import Screen, open_inputs, read_contacts
 from contactctl.plan import ImportPlan
+from contactctl.printable import printable
 from contactctl.progress import ProgressSink
 from contactctl.providers.base import Provider
 from contactctl.report import Reporter
@@ -105,12 +106,18 @@ def _finish(
     reporter.extra["not_read"] = unread
     reporter.finish(not_read_line(unread))
     if outcome.interrupted:
-        stderr.print("Interrupted: the partial report is written; run again to resume.")
+        _error_line(stderr, "Interrupted: the partial report is written; run again to resume.")
         return ExitCode.INTERRUPTED
     if outcome.aborted:
-        stderr.print(f"Run aborted: {outcome.aborted}", markup=False, highlight=False)
+        _error_line(stderr, f"Run aborted: {outcome.aborted}")
         return ExitCode.ABORTED
     return reporter.summary.exit_code
+
+
+def _error_line(stderr: Console, line: str) -> None:
+    """An error: printed even under -q, which silences the console itself."""
+    stderr.file.write(printable(line) + "\n")
+    stderr.file.flush()
 
 
 def _dry_run(items: Iterable[Contact | RowResult], provider: Provider[Any]) -> Iterator[RowResult]:

@@ -3,6 +3,8 @@ phone, Excel and YAML machinery it needs when it runs, so `--help` starts fast."
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from contactctl.cli import import_, mapping_cmd, providers, sandbox, validate
@@ -15,12 +17,34 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("import", no_args_is_help=True)(import_.import_command)
 app.command("validate", no_args_is_help=True)(validate.validate_command)
 app.command("mapping", no_args_is_help=True)(mapping_cmd.mapping_command)
 app.command("providers")(providers.providers_command)
 app.command("sandbox")(sandbox.sandbox_command)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from contactctl import __version__
+
+        print(f"contactctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version, exit."
+        ),
+    ] = False,
+) -> None:
+    """Bulk contact importer: read any contact file, normalise it, push it to a vendor, and
+    account for every row."""
 
 
 def main() -> None:

@@ -71,6 +71,7 @@ def import_command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="HTTP exchanges on stderr, secrets redacted.")
     ] = False,
+    quiet: o.QuietOpt = False,
 ) -> None:
     """Push contacts to a provider and report every row."""
     args = ImportArgs(
@@ -101,6 +102,7 @@ def import_command(
         journal=journal,
         allow_http=allow_http,
         verbose=verbose,
+        quiet=quiet,
     )
     run_command(lambda: _run(args))
 
@@ -111,5 +113,5 @@ def _run(args: ImportArgs) -> ExitCode:
     from contactctl.importer import run_import
 
     plan = build_import_plan(args)
-    stdout, stderr = consoles()
+    stdout, stderr = consoles(args.quiet)
     return run_import(plan, stdout, stderr)

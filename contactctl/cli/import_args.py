@@ -37,3 +37,4 @@ class ImportArgs:
     journal: Path | None
     allow_http: bool
     verbose: bool
+    quiet: bool = False

@@ -19,7 +19,8 @@ def build_import_plan(args: ImportArgs) -> ImportPlan:
         raise UsageError(
             "No provider given.", "Pass --provider NAME or set default_provider in the config."
         )
-    _warn_literal_secrets(config, provider)
+    if not args.quiet:
+        _warn_literal_secrets(config, provider)
     return ImportPlan(
         inputs=input_plan(
             args.files,

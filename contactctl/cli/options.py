@@ -58,6 +58,10 @@ RejectsOpt = Annotated[
     Path | None, typer.Option("--rejects", help="Failed rows as CSV, with an error column.")
 ]
 OutputOpt = Annotated[Output, typer.Option("--output", help="What goes to standard output.")]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No warnings on standard error, errors still (cron)."),
+]
 ShowOpt = Annotated[
     Show,
     typer.Option("--show", help="Table rows: problems first with a count of the rest, or all."),

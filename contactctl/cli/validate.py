@@ -22,6 +22,7 @@ def validate_command(
     output: o.OutputOpt = o.Output.TABLE,
     show: o.ShowOpt = o.Show.PROBLEMS,
     allow_landlines: o.LandlinesOpt = False,
+    quiet: o.QuietOpt = False,
 ) -> None:
     """Check contact files the way import would, without sending anything."""
 
@@ -50,7 +51,7 @@ def validate_command(
             rejects=rejects,
             command="validate",
         )
-        stdout, stderr = consoles()
+        stdout, stderr = consoles(quiet)
         return run_validate(plan, loaded, provider, allow_landlines, settings, stdout, stderr)
 
     run_command(body)
