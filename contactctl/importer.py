@@ -71,6 +71,7 @@ def _run(
         reporter = Reporter(plan.report, stdout, stderr)
         reporters.append(reporter)
         inputs = tracker.track(open_inputs(plan.inputs, stack, warn))
+        reporter.expect_sources(table.source for table, _ in inputs)
         items = Screen(provider, plan.allow_landlines, warn)(
             read_contacts(inputs, plan.inputs.normalize)
         )

@@ -40,6 +40,7 @@ def run_validate(
         inputs = open_inputs(plan, stack, warn)
         workers = worker_count(plan.files)
         reporter = Reporter(settings, stdout, stderr)
+        reporter.expect_sources(table.source for table, _ in inputs)
         with ProgressSink(reporter.add, stderr, settings.output) as sink:
             screened = Screen(provider, allow_landlines, warn)(
                 read_contacts(inputs, plan.normalize, workers)

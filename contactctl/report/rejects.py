@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from contactctl.model import Cell, RowResult, Status
+from contactctl.report.ordering import SourceOrder, in_order
 from contactctl.report.safety import spreadsheet_safe
 from contactctl.report.spool import JsonLinesSpool
 
@@ -22,7 +23,8 @@ ORIGIN_COLUMN = "rejected_from"
 class RejectsCollector:
     """Collects failed rows as they arrive; `write` produces the CSV at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, order: SourceOrder | None = None) -> None:
+        self._order = order or SourceOrder()
         # Column names in order of first appearance, across every source (a dict keeps order).
         self._headers: dict[str, None] = {}
         self._sources_seen: set[str] = set()
@@ -42,7 +44,7 @@ class RejectsCollector:
         cells = {} if raw is None else _flat_cells(raw.cells)
         self._headers.update(dict.fromkeys(cells))
         self._failed_sources.add(result.source)
-        self._spool.append([cells, result.reason or "failed", f"{result.source} row {result.row}"])
+        self._spool.append([cells, result.reason or "failed", result.source, result.row])
         self.count += 1
 
     def write(self, out: TextIO) -> None:
@@ -52,7 +54,9 @@ class RejectsCollector:
         header = [name for name in self._headers if name not in added] + added
         writer = csv.writer(out)
         writer.writerow([_safe(name) for name in header])
-        for cells, error, origin in self._spool:
+        rank = self._order.rank
+        for cells, error, source, row in in_order(self._spool, lambda v: (rank(v[2]), v[3])):
+            origin = f"{source} row {row}"
             line: dict[str, str] = {**cells, ERROR_COLUMN: error, ORIGIN_COLUMN: origin}
             writer.writerow([_safe(line.get(name, "")) for name in header])
 

@@ -18,6 +18,7 @@ from contactctl import __version__
 from contactctl.errors import ContactctlError, ExitCode
 from contactctl.model import RowResult
 from contactctl.report.files import write_csv_report, write_json_document, write_junit
+from contactctl.report.ordering import SourceOrder
 from contactctl.report.rejects import RejectsCollector
 from contactctl.report.settings import (
     OutputMode,
@@ -57,10 +58,12 @@ class Reporter:
         self._notes: list[str] = []
         self._any_id = False
         self._finished = False
-        self._rows = RowSpool() if _needs_every_row(settings) else None
+        # Rows arrive as they finish; every report file lists them in file order.
+        self._order = SourceOrder()
+        self._rows = RowSpool(self._order) if _needs_every_row(settings) else None
         table = settings.output is OutputMode.TABLE and settings.show is ShowMode.PROBLEMS
         self._problems = ProblemRows(TABLE_PROBLEM_LIMIT) if table else None
-        self._rejects = RejectsCollector() if settings.rejects_path is not None else None
+        self._rejects = RejectsCollector(self._order) if settings.rejects_path is not None else None
 
     @property
     def summary(self) -> Summary:
@@ -71,7 +74,12 @@ class Reporter:
     def finished(self) -> bool:
         return self._finished
 
+    def expect_sources(self, sources: Iterable[str]) -> None:
+        """The files in the order they are read, so report files follow it."""
+        self._order.expect(sources)
+
     def add(self, result: RowResult) -> None:
+        self._order.rank(result.source)
         self._summary.count(result.status)
         tally = self._per_source.get(result.source)
         if tally is None:
@@ -135,7 +143,9 @@ class Reporter:
                 write_csv_report(out, self._records())
             else:
                 suite = f"contactctl {self.settings.command}"
-                write_junit(out, suite, self._summary, self._per_source, self._records)
+                rank = self._order.rank
+                per_source = dict(sorted(self._per_source.items(), key=lambda s: rank(s[0])))
+                write_junit(out, suite, self._summary, per_source, self._records)
         self._tell(f"Report written to {path}")
 
     def _write_rejects(self, path: Path) -> None:

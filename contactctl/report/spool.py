@@ -8,9 +8,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from contactctl.model import RowResult
+
+if TYPE_CHECKING:
+    from contactctl.report.ordering import SourceOrder
 
 # The per-row fields of every report, in the order of SPEC section 7.
 ROW_FIELDS = ("source", "row", "name", "phone", "email", "status", "reason", "id")
@@ -51,20 +54,26 @@ class JsonLinesSpool:
 
 
 class RowSpool:
-    """Every RowResult's report fields (never its raw cells), in arrival order."""
+    """Every RowResult's report fields (never its raw cells); read back in file order."""
 
-    def __init__(self) -> None:
+    def __init__(self, order: SourceOrder | None = None) -> None:
+        from contactctl.report.ordering import SourceOrder
+
         self._spool = JsonLinesSpool()
+        self._order = order or SourceOrder()
 
     def append(self, result: RowResult) -> None:
         # A list, not a dict: the field names would double the size of the temporary file.
         self._spool.append([getattr(result, name) for name in ROW_FIELDS])
 
     def records(self, source: str | None = None) -> Iterator[RowRecord]:
-        """The rows as report dicts, optionally only those of one source."""
-        for values in self._spool:
-            if source is None or values[0] == source:
-                yield dict(zip(ROW_FIELDS, values, strict=True))
+        """The rows as report dicts in file order, optionally only those of one source."""
+        from contactctl.report.ordering import in_order
+
+        rank = self._order.rank
+        chosen = (v for v in self._spool if source is None or v[0] == source)
+        for values in in_order(chosen, lambda v: (rank(v[0]), v[1])):
+            yield dict(zip(ROW_FIELDS, values, strict=True))
 
     def close(self) -> None:
         self._spool.close()

@@ -232,7 +232,7 @@ def test_no_problems_prints_no_table_only_the_summary() -> None:
     ]
 
 
-def test_show_all_lists_every_row_in_arrival_order() -> None:
+def test_show_all_lists_every_row_in_file_order() -> None:
     run = Run(show=ShowMode.ALL)
     arrival = [7, 2, 5, *range(10, 1210)]
     run.add(*(row(n, Status.ADDED if n % 2 else Status.SKIPPED, "r") for n in arrival))
@@ -240,7 +240,7 @@ def test_show_all_lists_every_row_in_arrival_order() -> None:
     rows = [
         int(line.split()[1]) for line in run.out.getvalue().splitlines() if "contacts.csv" in line
     ]
-    assert rows == arrival
+    assert rows == sorted(arrival)
     assert "more rows" not in run.out.getvalue()
 
 

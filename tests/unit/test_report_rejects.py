@@ -95,7 +95,7 @@ def test_several_sources_give_the_union_of_headers_and_where_each_row_came_from(
     )
     header, rows = read_back(path)
     assert header == ["Phone", "Name", "name", "phone", "city", "error", "rejected_from"]
-    assert rows[1] == {
+    assert rows[2] == {
         "Phone": "",
         "Name": "",
         "name": "B",
@@ -104,7 +104,8 @@ def test_several_sources_give_the_union_of_headers_and_where_each_row_came_from(
         "error": "bad b",
         "rejected_from": "b.json row 1",
     }
-    assert [row["rejected_from"] for row in rows] == ["a.csv row 2", "b.json row 1", "a.csv row 3"]
+    # File order: a.csv was met first, and its rows come in row order.
+    assert [row["rejected_from"] for row in rows] == ["a.csv row 2", "a.csv row 3", "b.json row 1"]
 
 
 def test_one_source_has_no_location_column(tmp_path: Path) -> None:
