@@ -6,7 +6,9 @@ One contact per request, `Authorization: Bearer <token>`. Callbell does not say 
 - `GET /v1/contacts/phone/{digits}` (with `channel_uuid` when configured) → absent (404):
   `POST /v1/contacts` `{source, identifier, name, tags, custom_fields, channel_uuid}` → added;
 - present: `PATCH /v1/contacts/{uuid}` `{name, tags, custom_fields}` → updated, or nothing at
-  all under `--on-duplicate skip` → skipped.
+  all under `--on-duplicate skip` → skipped. Whether PATCH replaces the tag list is
+  undocumented; we assume it does, so the tags sent are the contact's tags from the look-up
+  followed by the row's: an import never removes a tag.
 
 So each contact costs two requests: at the default 250 requests/s (documented ceiling 300,
 then 429) that is about 125 contacts/s. Reaching that pace takes at least 13 requests in
@@ -47,6 +49,14 @@ if TYPE_CHECKING:
 CONTACTS_PATH = "/v1/contacts"
 NAME_FALLBACKS = ("phone",)
 SKIPPED_REASON = "already at Callbell; kept as it was (--on-duplicate skip)"
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A contact the look-up found: its uuid and the tags it has."""
+
+    uuid: str
+    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -105,13 +115,14 @@ class Callbell(Provider[CallbellSettings]):
     async def _push_one(self, contact: Contact, api: Api) -> RowResult:
         found = await self._find(contact, api)
         if found is not None and self.run.on_duplicate is OnDuplicate.SKIP:
-            return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found)
+            return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found.uuid)
         if found is not None:
-            path = f"{CONTACTS_PATH}/{found}"
-            reply = await api.call("PATCH", path, json=self._update_body(contact))
+            path = f"{CONTACTS_PATH}/{found.uuid}"
+            body = self._update_body(contact, kept_tags=found.tags)
+            reply = await api.call("PATCH", path, json=body)
             if _uuid(reply.data) is None:  # a 2xx without the contact proves nothing (#14.3)
                 return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
-            return RowResult.for_contact(contact, Status.UPDATED, id=found)
+            return RowResult.for_contact(contact, Status.UPDATED, id=found.uuid)
         return await self._create(contact, api)
 
     async def _create(self, contact: Contact, api: Api) -> RowResult:
@@ -124,22 +135,24 @@ class Callbell(Provider[CallbellSettings]):
         return RowResult.for_contact(contact, Status.ADDED, id=uuid)
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
-        return await self._find(contact, api)
+        found = await self._find(contact, api)
+        return found.uuid if found else None
 
-    async def _find(self, contact: Contact, api: Api) -> str | None:
-        """The uuid of the contact Callbell holds for this number, or None."""
+    async def _find(self, contact: Contact, api: Api) -> _Found | None:
+        """The contact Callbell holds for this number, or None."""
         params = (
             {"channel_uuid": self.settings.channel_uuid} if self.settings.channel_uuid else None
         )
         path = f"{CONTACTS_PATH}/phone/{digits(contact.phone or '')}"
         reply = await api.call("GET", path, params=params, accept=frozenset({404}))
-        return None if reply.status_code == 404 else _uuid(reply.data)
+        uuid = None if reply.status_code == 404 else _uuid(reply.data)
+        return _Found(uuid, _tags(reply.data)) if uuid else None
 
     def _create_body(self, contact: Contact) -> dict[str, object]:
         name = contact.display_name
         if name is None and self.settings.name_fallback == "phone":
             name = contact.phone
-        body = self._update_body(contact) | {
+        body = self._update_body(contact, kept_tags=()) | {
             "source": self.settings.source,
             "identifier": digits(contact.phone or ""),
             "name": name,
@@ -147,11 +160,14 @@ class Callbell(Provider[CallbellSettings]):
         }
         return drop_blank(body)
 
-    def _update_body(self, contact: Contact) -> dict[str, object]:
+    def _update_body(self, contact: Contact, kept_tags: Sequence[str]) -> dict[str, object]:
+        new_tags = merged_tags(contact, self.run.tags)
+        # Only when the row adds tags: the union keeps the contact's own (PATCH replaces).
+        tags = _union(kept_tags, new_tags) if new_tags else []
         return drop_blank(
             {
                 "name": contact.display_name,
-                "tags": merged_tags(contact, self.run.tags),
+                "tags": tags,
                 "custom_fields": drop_blank(dict(contact.attributes)),
             }
         )
@@ -164,3 +180,18 @@ def _uuid(data: Any) -> str | None:
         entry = entry[0] if entry else None
     uuid = entry.get("uuid") if isinstance(entry, Mapping) else None
     return str(uuid) if uuid else None
+
+
+def _tags(data: Any) -> tuple[str, ...]:
+    """The tags of the looked-up contact (strings; anything else is not a tag name)."""
+    entry = data.get("contact") if isinstance(data, Mapping) else None
+    if isinstance(entry, list):
+        entry = entry[0] if entry else None
+    tags = entry.get("tags") if isinstance(entry, Mapping) else None
+    return tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
+
+
+def _union(kept: Sequence[str], new: Sequence[str]) -> list[str]:
+    """The contact's tags then the new ones; tag names match case-insensitively at Callbell."""
+    seen = {tag.lower() for tag in kept}
+    return [*kept, *(tag for tag in dict.fromkeys(new) if tag.lower() not in seen)]

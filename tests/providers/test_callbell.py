@@ -305,3 +305,20 @@ def test_an_update_answered_without_the_contact_is_not_confirmed(sandbox: Any) -
     assert renamed[0].status is Status.FAILED
     assert renamed[0].reason == "not confirmed: Callbell's answer has no contact uuid"
     assert stored["33612345601"]["name"] == "Axelle Martin"  # it landed; the answer did not say
+
+
+def test_an_update_keeps_the_tags_the_contact_had(sandbox: Any) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+            by_hand = {"identifier": "33612345601", "source": "whatsapp", "name": "Axelle"}
+            c.post("/v1/contacts", json=by_hand | {"tags": ["Call back", "VIP"]})
+        results = push_each(
+            provider(base_url, tags=("lead",)), [contact(2, "+33612345601", tags=("vip",))]
+        )
+        [record] = emulator.stored()
+        patch = next(r for r in emulator.requests if r.method == "PATCH").json
+
+    assert results[0].status is Status.UPDATED
+    # The emulator's PATCH replaces the list: what we send is what the contact keeps.
+    assert patch["tags"] == ["Call back", "vip", "lead"]
+    assert record["tags"] == ["Call back", "vip", "lead"]
