@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from contactctl.sandbox import EMULATORS
@@ -284,3 +285,108 @@ def test_a_2xx_without_proof_of_the_write_is_not_confirmed_and_written_again_nex
     assert second.exit_code == 0, second.stderr
     assert {r["status"] for r in second_report["rows"]} <= {"added", "updated", "upserted"}
     assert sorted(stored) == sorted(PHONES)  # each once
+
+
+# Existing contacts and consent ------------------------------------------------------------
+
+AXELLE = "33612345601"  # row 2's number, digits only
+CONSENT_CONTACTS = """
+First Name,Last Name,Mobile,Email,Customer ID,Opt In
+Axelle,Durand,+33612345601,axelle@example.com,c-01,
+Bruno,Martin,+33612345602,bruno@example.com,c-02,yes
+"""
+UPSERT_BY_KEY = {"octopush", "shoutout", "pabbly"}  # a write of a known number cannot add one
+
+
+def _add_by_hand(vendor: str, base_url: str, *, unsubscribed: bool = False) -> None:
+    """Axelle, put in the account with the vendor's own API (not by contactctl), as its own
+    screens or another tool would: under an old name, and unsubscribed where asked."""
+    from contactctl.providers.ivvy_auth import IvvySigner
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+
+    creds = SANDBOX_CREDENTIALS[vendor]
+    path, auth, body, params = "", None, {}, {}
+    headers: dict[str, str] = {}
+    if vendor == "octopush":
+        headers = {"api-login": creds["api_login"], "api-key": creds["api_key"]}
+        path = "/v1/public/contact/create"
+        body = {"contacts": [{"phone_number": f"+{AXELLE}", "first_name": "Old"}]}
+    elif vendor == "shoutout":  # ShoutOUT's identity is user_id: the same person has c-01
+        headers = {"Authorization": f"Apikey {creds['api_key']}"}
+        path, body = (
+            "/coreservice/contacts",
+            [{"user_id": "c-01", "mobile_number": AXELLE, "name": "Old Name"}],
+        )
+    elif vendor == "callbell":
+        headers = {"Authorization": f"Bearer {creds['api_token']}"}
+        path = "/v1/contacts"
+        body = {"identifier": AXELLE, "source": "whatsapp", "name": "Old Name"}
+    elif vendor == "pabbly":
+        headers = {"Authorization": f"Bearer {creds['api_key']}"}
+        path = "/api/v1/contacts"
+        body = [{"mobile": AXELLE, "name": "Old Name", "optin": not unsubscribed}]
+    else:  # iVvy, without an externalId, as contacts typed into iVvy are
+        auth = IvvySigner(creds["api_key"], creds["api_secret"])
+        path, params = "/api/1.0/contact", {"action": "addOrUpdateContact"}
+        body = {"firstName": "Old", "lastName": "Name", "email": "Axelle@Example.com"}
+        body |= {"status": 2, "smsStatus": 2} if unsubscribed else {"status": 1}
+    with httpx.Client(base_url=base_url, auth=auth, headers=headers) as client:
+        assert client.post(path, json=body, params=params).status_code < 300
+
+
+def _creates_of_axelle(emulator: Any) -> int:
+    """Writes carrying row 2's number that could add a contact (not a look-up, not an update
+    of a known id)."""
+    return sum(
+        1
+        for r in emulator.requests
+        if r.method == "POST"
+        and AXELLE in json.dumps(r.json)
+        and r.query.get("action") != ["getContactList"]
+        and not (isinstance(r.json, dict) and "id" in r.json)
+    )
+
+
+@pytest.mark.parametrize("vendor", PROVIDERS)
+def test_an_existing_contact_created_by_hand_is_updated_not_duplicated(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    with sandbox(vendor.name) as (emulator, base_url):
+        _add_by_hand(vendor.name, base_url)
+        emulator.requests.clear()
+        run, report = _import(tmp_path, vendor, base_url)
+        stored = [vendor.phone_of(r) for r in emulator.stored()]
+        creates = _creates_of_axelle(emulator)
+
+    assert run.exit_code == 0, run.stderr
+    assert sorted(stored) == sorted(PHONES)  # five contacts: Axelle is there once
+    assert next(r for r in report["rows"] if r["row"] == 2)["status"] in ("updated", "upserted")
+    # A lookup vendor updates by id; an upsert vendor writes the number once.
+    assert creates == (1 if vendor.name in UPSERT_BY_KEY else 0)
+
+
+def _subscribed(vendor: str, record: dict[str, Any]) -> bool:
+    if vendor == "pabbly":
+        return bool(record["optin"])
+    return (record["status"], record["smsStatus"]) == (1, 1)
+
+
+CONSENT = [pytest.param(v, id=v.name) for v in VENDORS if v.name in ("pabbly", "ivvy")]
+
+
+@pytest.mark.parametrize("vendor", CONSENT)
+def test_an_unsubscribed_contact_stays_unsubscribed(
+    tmp_path: Path, sandbox: SandboxFactory, vendor: Vendor
+) -> None:
+    source = write_csv(tmp_path / "contacts.csv", CONSENT_CONTACTS)
+    settings = {"status": 1, "sms_status": 1} if vendor.name == "ivvy" else {}
+    with sandbox(vendor.name) as (emulator, base_url):
+        _add_by_hand(vendor.name, base_url, unsubscribed=True)
+        config = write_config(tmp_path / "c.yaml", vendor.name, base_url, **settings)
+        run = run_cli(
+            "import", source, "-p", vendor.name, "-c", config, "--journal", tmp_path / "j"
+        )
+        consent = {vendor.phone_of(r): _subscribed(vendor.name, r) for r in emulator.stored()}
+
+    assert run.exit_code == 0, run.stderr
+    assert consent == {"+33612345601": False, "+33612345602": True}
