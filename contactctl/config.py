@@ -92,7 +92,7 @@ def parse_config_text(text: str, path: Path | None) -> Config:
             f"Known keys: {', '.join(sorted(_TOP_LEVEL_KEYS))}.",
         )
     literal: set[str] = set()
-    data = _interpolate(data, "", literal)
+    data = _interpolate(data, "", literal, _Budget(where))
     providers = data.get("providers") or {}
     if not isinstance(providers, dict):
         raise ConfigError(f"{where}: 'providers' must be a mapping of provider name to settings.")
@@ -118,14 +118,37 @@ def _optional_str(data: Mapping[str, Any], key: str, where: str) -> str | None:
     return value
 
 
-def _interpolate(value: Any, key_path: str, literal: set[str]) -> Any:
+# More values than any real config holds. YAML aliases let a few lines name billions of
+# values (an "alias bomb"); interpolation walks every one, so it stops at this many.
+MAX_CONFIG_VALUES = 100_000
+
+
+class _Budget:
+    """Counts the values interpolation has walked; ConfigError past MAX_CONFIG_VALUES."""
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+        self._left = MAX_CONFIG_VALUES
+
+    def spend(self) -> None:
+        self._left -= 1
+        if self._left < 0:
+            raise ConfigError(
+                f"{self._where}: more than {MAX_CONFIG_VALUES:,} values (YAML aliases that "
+                "repeat each other?).",
+                "Write the config without nested aliases.",
+            )
+
+
+def _interpolate(value: Any, key_path: str, literal: set[str], budget: _Budget) -> Any:
+    budget.spend()
     if isinstance(value, dict):
         return {
-            k: _interpolate(v, f"{key_path}.{k}" if key_path else str(k), literal)
+            k: _interpolate(v, f"{key_path}.{k}" if key_path else str(k), literal, budget)
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_interpolate(v, f"{key_path}[{i}]", literal) for i, v in enumerate(value)]
+        return [_interpolate(v, f"{key_path}[{i}]", literal, budget) for i, v in enumerate(value)]
     if isinstance(value, str):
         if not _ENV_REF.search(value):
             literal.add(key_path)

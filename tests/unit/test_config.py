@@ -142,3 +142,22 @@ def test_a_credential_of_the_wrong_type_is_not_echoed() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_settings(OctopushSettings, {"api_key": ["s3cr3t-key"]}, "providers.octopush")
     assert "s3cr3t" not in str(caught.value)
+
+
+def _alias_bomb(levels: int) -> str:
+    """Each level lists the previous one nine times: 9**levels values from a few lines."""
+    lines = ["mapping:", "  l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels + 1):
+        lines.append(f"  l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_clearly() -> None:
+    with pytest.raises(ConfigError, match="more than 100,000 values") as caught:
+        parse_config_text(_alias_bomb(6), None)
+    assert caught.value.exit_code == 2
+
+
+def test_a_config_with_ordinary_aliases_still_loads() -> None:
+    config = parse_config_text(_alias_bomb(2), None)
+    assert config.mapping is not None
