@@ -314,3 +314,37 @@ def test_standard_input_that_cannot_be_rewound_is_read_twice_from_a_copy(
             {"name": "A"},
             {"name": "B", "mobile": "+33612345678"},
         ]
+
+
+def test_german_and_spanish_excel_workbooks_with_numbers_typed_as_numbers(
+    tmp_path: Path,
+) -> None:
+    """Excel drops a typed number's leading 0 (0151... is stored as 151...): still found."""
+    import openpyxl
+
+    sheets = {
+        "kontakte.xlsx": [
+            ["Vorname", "Nachname", "Telefon", "Mobil", "E-Mail", "Land"],
+            ["Jonas", "Weber", "030 1234567", 15123456789, "j@example.de", "Deutschland"],
+            ["Lena", "Huber", None, "0151 23456788", "l@example.de", "Deutschland"],
+            ["Eva", "Maier", 301234567, None, "e@example.de", "Deutschland"],
+        ],
+        "contactos.xlsx": [
+            ["Nombre", "Apellidos", "Teléfono", "Móvil", "Correo electrónico", "País"],
+            ["Lucía", "García", None, 612345678, "l@example.es", "España"],
+        ],
+    }
+    for name, cells in sheets.items():
+        book = openpyxl.Workbook()
+        for line in cells:
+            book.active.append(line)
+        book.save(tmp_path / name)
+    expect(
+        validate(tmp_path / "kontakte.xlsx"),
+        {
+            2: ("+4915123456789", "valid"),
+            3: ("+4915123456788", "valid"),
+            4: (None, FIXED.format("+49301234567") + "; pass --allow-landlines"),
+        },
+    )
+    expect(validate(tmp_path / "contactos.xlsx"), {2: ("+34612345678", "valid")})
