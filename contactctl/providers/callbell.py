@@ -32,8 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from contactctl.errors import UsageError
-from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.errors import ProviderError, UsageError
+from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
@@ -145,8 +145,15 @@ class Callbell(Provider[CallbellSettings]):
         )
         path = f"{CONTACTS_PATH}/phone/{digits(contact.phone or '')}"
         reply = await api.call("GET", path, params=params, accept=frozenset({404}))
-        uuid = None if reply.status_code == 404 else _uuid(reply.data)
-        return _Found(uuid, _tags(reply.data)) if uuid else None
+        if reply.status_code == 404:
+            return None
+        uuid = _uuid(reply.data)
+        if uuid is None:  # a 200 naming no contact does not prove it absent: never create
+            raise ProviderError(
+                "Callbell's look-up answer has no contact uuid; nothing was sent for this row",
+                delivery=Delivery.NOT_SENT,
+            )
+        return _Found(uuid, _tags(reply.data))
 
     def _create_body(self, contact: Contact) -> dict[str, object]:
         name = contact.display_name

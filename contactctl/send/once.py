@@ -15,7 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from contactctl.errors import AuthError, BatchRejected, RunAborted, UncertainDelivery
+from contactctl.errors import (
+    AuthError,
+    BatchRejected,
+    ProviderError,
+    RunAborted,
+    UncertainDelivery,
+)
 from contactctl.model import Contact, Delivery, RowResult, Status
 from contactctl.send import timing
 
@@ -108,6 +114,8 @@ async def confirm_or_resend(
     except (AuthError, RunAborted) as exc:
         exc.delivery = Delivery.MAY_HAVE_LANDED  # the first create may still have landed
         raise
+    except ProviderError as exc:  # the check itself failed: the first create may have landed
+        return RowResult.not_confirmed(contact, f"checking it failed: {exc.message}")
     if created.confirmed_after is None:
         return created.value
     return RowResult.for_contact(contact, Status.ADDED, created.reason(), id=created.value.id)

@@ -322,3 +322,43 @@ def test_an_update_keeps_the_tags_the_contact_had(sandbox: Any) -> None:
     # The emulator's PATCH replaces the list: what we send is what the contact keeps.
     assert patch["tags"] == ["Call back", "vip", "lead"]
     assert record["tags"] == ["Call back", "vip", "lead"]
+
+
+def test_a_look_up_answered_without_a_uuid_sends_nothing(sandbox: Any) -> None:
+    # A 200 that names no contact does not say the contact is absent: creating it could
+    # duplicate one that exists, so the row fails and nothing is written.
+    with sandbox("callbell") as (emulator, base_url):
+        send_all(provider(base_url), [contact(2, "+33612345601")])
+        emulator.faults.answer_next({"message": "ok"}, method="GET")
+        results = send_all(provider(base_url), [contact(3, "+33612345601", "Axelle Martin")])
+        stored = emulator.stored()
+        writes = [r.method for r in emulator.requests if r.method != "GET"]
+
+    assert results[0].status is Status.FAILED
+    assert "no contact uuid" in str(results[0].reason)
+    assert results[0].delivery.value == "not sent"
+    assert writes == ["POST"]  # the first run's create; no second create, no update
+    assert [r["name"] for r in stored] == ["Axelle Durand"]
+
+
+def test_a_confirming_look_up_without_a_uuid_leaves_the_create_not_confirmed(
+    sandbox: Any,
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        lost = fault_on_create(emulator, 1, after_commit=True)
+
+        async def then_a_vague_look_up(request: httpx.Request) -> None:
+            if request.method == "POST":
+                emulator.faults.answer_next({"message": "ok"}, method="GET")
+
+        results = send_all(
+            provider(base_url), [contact(2, "+33612345601")], [lost, then_a_vague_look_up], 1
+        )
+        stored = emulator.stored()
+        creates = [r for r in emulator.requests if r.method == "POST"]
+
+    assert len(creates) == 1  # never re-sent while the vendor may hold it
+    assert len(stored) == 1
+    assert results[0].status is Status.FAILED
+    assert str(results[0].reason).startswith("not confirmed: checking it failed: ")
+    assert results[0].delivery.value == "may have landed"
