@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import ssl
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -22,8 +23,19 @@ from contactctl.progress import ProgressSink
 from contactctl.providers.base import Provider
 from contactctl.report import Reporter
 from contactctl.secrets import Redactor
-from contactctl.send.client import build_api, build_client, check_transport_security
-from contactctl.send.sender import Sender, SendHooks, SendOutcome, SendSettings
+from contactctl.send.client import (
+    build_api,
+    build_client,
+    check_transport_security,
+    tls_setup_failure,
+)
+from contactctl.send.sender import (
+    NOT_SENT_ABORTED,
+    Sender,
+    SendHooks,
+    SendOutcome,
+    SendSettings,
+)
 from contactctl.setup import build_provider, require_credentials
 from contactctl.tuning import Resolved, resolve_tuning
 from contactctl.unread import ReadTracker, not_read_line
@@ -141,7 +153,10 @@ async def _send(
     stderr: Console,
 ) -> SendOutcome:
     redact = Redactor(provider.settings.secrets())
-    client = build_client(provider, tuning.concurrency, redact, plan.verbose, stderr.file)
+    try:
+        client = build_client(provider, tuning.concurrency, redact, plan.verbose, stderr.file)
+    except (ssl.SSLError, OSError) as exc:  # the TLS context reads certificate files now
+        return _abort_unsent(items, emit, tls_setup_failure(exc))
     async with client:
         api = build_api(provider, client, tuning.requests_per_second, redact)
         settings = SendSettings(tuning.batch_size, tuning.concurrency, plan.max_failures)
@@ -149,6 +164,17 @@ async def _send(
         task = asyncio.ensure_future(sender.run(items))
         with _interrupts_cancel(task):
             return await task
+
+
+def _abort_unsent(
+    items: Iterable[Contact | RowResult], emit: Callable[[RowResult], None], why: str
+) -> SendOutcome:
+    """Nothing can be sent: every row is reported, the contacts as not sent."""
+    for item in items:
+        if isinstance(item, Contact):
+            item = RowResult.for_contact(item, Status.FAILED, NOT_SENT_ABORTED)
+        emit(item)
+    return SendOutcome(aborted=why)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import IO, Any
@@ -32,6 +33,16 @@ def check_transport_security(base_url: str, allow_http: bool) -> None:
             f"Refusing to send credentials over plain http to {base_url}.",
             "Use https, or pass --allow-http if this is really intended.",
         )
+
+
+def tls_setup_failure(exc: OSError) -> str:
+    """One line for a TLS context that cannot be built (a bad or missing certificate file)."""
+    named = [f"{v}={os.environ[v]}" for v in ("SSL_CERT_FILE", "SSL_CERT_DIR") if v in os.environ]
+    where = f" ({', '.join(named)})" if named else ""
+    return (
+        f"TLS cannot be set up{where}: {exc}; "
+        "point SSL_CERT_FILE / SSL_CERT_DIR at valid PEM certificates, or unset them"
+    )
 
 
 def build_client(
