@@ -9,14 +9,17 @@ How each status is known:
 - under `skip`: in `createdContacts` → added; in neither → skipped (Pabbly kept the contact it
   had). When the request had to be resent after an uncertain attempt, "neither" may be our own
   first attempt, so such a row is upserted: written, new or existing unknown;
-- under `overwrite` the answer cannot tell a new contact from an overwritten one, so every
-  contact is looked up BEFORE the batch is written: `GET /api/v1/contacts/?mobile=<digits>`,
-  one request per contact, sent concurrently through the same paced Api. Absent → added,
-  present → updated. Cost: N + 1 requests per batch of N instead of 1, so at the default
-  5 requests/s an overwrite import runs at about 5 contacts/s where a skip import runs at
-  about 500. The look-up is trusted only on an exact match of the full number (country code
-  and national number, however Pabbly splits them); when a full page of 25 results holds no
-  exact match the look-up proves nothing and that row is reported upserted.
+- under `update`, two passes and no per-contact look-up (two requests per batch at most):
+  the batch goes with `onDuplicate=skip`, whose `createdContacts` are added; the rows in
+  neither list already existed and go again with `onDuplicate=overwrite` → updated. The
+  overwrite answer may list an overwritten contact or not; a row it names as failed fails.
+  The two answers cannot decide in two cases. (1) The skip pass counted failures without
+  naming the numbers: an unlisted row is either one of them or an existing contact, so only
+  those rows are looked up (`GET /api/v1/contacts/?mobile=`): found → overwrite pass,
+  absent → failed. (2) The skip pass was resent after a lost answer: an unlisted row may be
+  our own first attempt, and a look-up cannot tell either (the contact exists both ways), so
+  it is overwritten and reported upserted. Both passes are idempotent (keyed by the mobile),
+  so a resend never makes a second contact.
 
 Quirks (VENDORS.md section 4):
 - `mobile` is digits with the calling code, no "+", as in the examples;
@@ -33,7 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.errors import AuthError, ProviderError, RunAborted
+from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
@@ -77,7 +81,7 @@ class Pabbly(Provider[PabblySettings]):
     channel: ClassVar[Channel] = Channel.WHATSAPP
     how_status_is_known: ClassVar[str] = (
         "createdContacts → added, failedContacts → failed, neither → skipped (skip); "
-        "under overwrite a look-up by mobile before writing tells added from updated"
+        "under update the rows in neither are sent again with overwrite → updated"
     )
     settings_type: ClassVar[type[ProviderSettings]] = PabblySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id")
@@ -95,13 +99,82 @@ class Pabbly(Provider[PabblySettings]):
         return None if contact.phone else "no phone number (Pabbly Chatflow needs one)"
 
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
-        overwrite = self.run.on_duplicate is OnDuplicate.UPDATE
-        existing = await self._look_up_all(batch, api) if overwrite else [None] * len(batch)
-        params = {"onDuplicate": "overwrite" if overwrite else "skip"}
+        first = await self._write(batch, api, "skip")
+        if self.run.on_duplicate is not OnDuplicate.UPDATE:
+            return [self._skip_result(c, first) for c in batch]
+        return await self._two_pass(batch, first, api)
+
+    async def _write(self, batch: Sequence[Contact], api: Api, on_duplicate: str) -> _Answer:
         body = [self._contact(c) for c in batch]
+        params = {"onDuplicate": on_duplicate}
         reply = await api.call("POST", CONTACTS_PATH, json=body, params=params)
-        answer = _read_answer(reply.data, reply.after_uncertain)
-        return [self._result(c, answer, found) for c, found in zip(batch, existing, strict=True)]
+        return _read_answer(reply.data, reply.after_uncertain)
+
+    async def _two_pass(
+        self, batch: Sequence[Contact], first: _Answer, api: Api
+    ) -> list[RowResult]:
+        """The skip pass's answer decides added and failed; the rest existed: overwrite them."""
+        if not first.proven:
+            return [_unproven(c) for c in batch]
+        results: dict[int, RowResult] = {}
+        rest: list[int] = []
+        for index, contact in enumerate(batch):
+            decided = _decided_by_skip_pass(contact, first)
+            if decided is None:
+                rest.append(index)
+            else:
+                results[index] = decided
+        if first.unnamed_failures and rest:
+            rest = await self._keep_existing(batch, rest, first, results, api)
+        if rest:
+            await self._overwrite(batch, rest, first, results, api)
+        return [results[index] for index in range(len(batch))]
+
+    async def _keep_existing(
+        self,
+        batch: Sequence[Contact],
+        rest: list[int],
+        first: _Answer,
+        results: dict[int, RowResult],
+        api: Api,
+    ) -> list[int]:
+        """Which unlisted rows exist, when the skip pass counted failures it did not name."""
+        found = await self._look_up_all([batch[i] for i in rest], api)
+        existing: list[int] = []
+        for index, held in zip(rest, found, strict=True):
+            if held:
+                existing.append(index)
+            elif held is None:
+                results[index] = RowResult.not_confirmed(
+                    batch[index], _unnamed_failures_reason(first)
+                )
+            else:
+                reason = "rejected by Pabbly Chatflow without naming the number (not found after)"
+                results[index] = RowResult.for_contact(batch[index], Status.FAILED, reason)
+        return existing
+
+    async def _overwrite(
+        self,
+        batch: Sequence[Contact],
+        rest: list[int],
+        first: _Answer,
+        results: dict[int, RowResult],
+        api: Api,
+    ) -> None:
+        try:
+            second = await self._write([batch[i] for i in rest], api, "overwrite")
+        except (AuthError, RunAborted) as exc:
+            exc.delivery = Delivery.MAY_HAVE_LANDED  # the skip pass landed
+            raise
+        except ProviderError as exc:
+            for index in rest:
+                reason = f"not updated: {exc.message}"
+                results[index] = RowResult.for_contact(
+                    batch[index], Status.FAILED, reason, delivery=exc.delivery
+                )
+            return
+        for index in rest:
+            results[index] = _overwritten(batch[index], first, second)
 
     def _contact(self, contact: Contact) -> dict[str, object]:
         attributes = [
@@ -140,19 +213,12 @@ class Pabbly(Provider[PabblySettings]):
             return True
         return None if len(found) >= LOOKUP_PAGE_SIZE else False
 
-    def _result(self, contact: Contact, answer: _Answer, existing: Existing) -> RowResult:
-        mobile = _mobile(contact)
+    def _skip_result(self, contact: Contact, answer: _Answer) -> RowResult:
         if not answer.proven:
-            return RowResult.not_confirmed(
-                contact, "Pabbly Chatflow's answer has no createdContacts"
-            )
-        if mobile in answer.failed:
-            reason = f"rejected by Pabbly Chatflow: {answer.failed[mobile]}"
-            return RowResult.for_contact(contact, Status.FAILED, reason)
-        if self.run.on_duplicate is OnDuplicate.UPDATE:
-            return self._overwritten(contact, answer, existing)
-        if mobile in answer.created:
-            return RowResult.for_contact(contact, Status.ADDED)
+            return _unproven(contact)
+        decided = _decided_by_skip_pass(contact, answer)
+        if decided is not None:
+            return decided
         if answer.unnamed_failures:
             return RowResult.not_confirmed(contact, _unnamed_failures_reason(answer))
         if answer.after_uncertain:
@@ -164,28 +230,40 @@ class Pabbly(Provider[PabblySettings]):
         reason = "already at Pabbly Chatflow; kept as it was (--on-duplicate skip)"
         return RowResult.for_contact(contact, Status.SKIPPED, reason)
 
-    def _overwritten(self, contact: Contact, answer: _Answer, existing: Existing) -> RowResult:
-        if _mobile(contact) not in answer.created:
-            doubt = _doubt_when_unlisted(answer, existing)
-            if doubt:
-                return RowResult.not_confirmed(contact, doubt)
-        if existing is None:
-            reason = "written; Pabbly's look-up could not tell whether the contact existed"
-            return RowResult.for_contact(contact, Status.UPSERTED, reason)
-        return RowResult.for_contact(contact, Status.UPDATED if existing else Status.ADDED)
+
+def _unproven(contact: Contact) -> RowResult:
+    return RowResult.not_confirmed(contact, "Pabbly Chatflow's answer has no createdContacts")
 
 
-def _doubt_when_unlisted(answer: _Answer, existing: Existing) -> str | None:
-    """Why a row that createdContacts does not list cannot be called written (None: it can).
-
-    Pabbly may list an overwritten contact under createdContacts or under neither list, but
-    a new one it must list, unless this was a resend and our first attempt created it.
-    """
-    if answer.unnamed_failures:
-        return _unnamed_failures_reason(answer)
-    if existing is False and not answer.after_uncertain:
-        return "Pabbly Chatflow's answer does not list this new contact"
+def _decided_by_skip_pass(contact: Contact, answer: _Answer) -> RowResult | None:
+    """failed or added from a skip pass's answer; None when the row is in neither list."""
+    mobile = _mobile(contact)
+    if mobile in answer.failed:
+        reason = f"rejected by Pabbly Chatflow: {answer.failed[mobile]}"
+        return RowResult.for_contact(contact, Status.FAILED, reason)
+    if mobile in answer.created:
+        return RowResult.for_contact(contact, Status.ADDED)
     return None
+
+
+def _overwritten(contact: Contact, first: _Answer, second: _Answer) -> RowResult:
+    """The row of a contact the skip pass left alone, from the overwrite pass's answer."""
+    mobile = _mobile(contact)
+    if not second.proven:
+        return _unproven(contact)
+    if mobile in second.failed:
+        reason = f"rejected by Pabbly Chatflow: {second.failed[mobile]}"
+        return RowResult.for_contact(contact, Status.FAILED, reason)
+    # Pabbly may list an overwritten contact under createdContacts or under neither list.
+    if mobile not in second.created and second.unnamed_failures:
+        return RowResult.not_confirmed(contact, _unnamed_failures_reason(second))
+    if first.after_uncertain:
+        reason = (
+            "written; a lost answer to the first request may mean it created this contact, "
+            "so new or existing is unknown"
+        )
+        return RowResult.for_contact(contact, Status.UPSERTED, reason)
+    return RowResult.for_contact(contact, Status.UPDATED)
 
 
 def _unnamed_failures_reason(answer: _Answer) -> str:

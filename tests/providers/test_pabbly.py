@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from contactctl.errors import AuthError
-from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import RunOptions
 from contactctl.providers.pabbly import Pabbly, PabblySettings
 from contactctl.sandbox import SANDBOX_CREDENTIALS
@@ -78,23 +78,33 @@ def test_skip_new_is_added_existing_is_skipped_and_kept(sandbox: Any) -> None:
     assert looked_up == []  # skip needs no look-up
 
 
-def test_overwrite_looks_each_contact_up_first(sandbox: Any) -> None:
+def test_update_writes_new_with_skip_then_existing_with_overwrite(sandbox: Any) -> None:
     with sandbox("pabbly") as (emulator, base_url):
         push(provider(base_url, SKIP), [contact(2, "+33612345601")])
         batch = [contact(3, "+33612345601", "Axelle Martin"), contact(4, "+33612345602")]
         results = push(provider(base_url, OVERWRITE), batch)
         stored = by_mobile(emulator)
-        requests = [(r.method, dict(r.query)) for r in emulator.requests[1:]]
+        requests = [(r.method, dict(r.query), r.json) for r in emulator.requests[1:]]
 
     assert statuses(results) == [Status.UPDATED, Status.ADDED]
     assert stored["33612345601"]["name"] == "Axelle Martin"
     assert len(stored) == 2
-    # Both look-ups, by mobile digits, come before the one write.
-    assert sorted(requests[:2], key=str) == [
-        ("GET", {"mobile": ["33612345601"]}),
-        ("GET", {"mobile": ["33612345602"]}),
+    # Two requests, no look-up: the whole batch with skip, then only the existing contact.
+    assert [(method, query) for method, query, _ in requests] == [
+        ("POST", {"onDuplicate": ["skip"]}),
+        ("POST", {"onDuplicate": ["overwrite"]}),
     ]
-    assert requests[2] == ("POST", {"onDuplicate": ["overwrite"]})
+    assert [row["mobile"] for row in requests[1][2]] == ["33612345601"]
+
+
+def test_update_of_only_new_contacts_is_one_request(sandbox: Any) -> None:
+    batch = [contact(row, f"+336123456{row:02d}") for row in range(2, 7)]
+    with sandbox("pabbly") as (emulator, base_url):
+        results = push(provider(base_url, OVERWRITE), batch)
+        requests = list(emulator.requests)
+
+    assert statuses(results) == [Status.ADDED] * 5
+    assert [(r.method, dict(r.query)) for r in requests] == [("POST", {"onDuplicate": ["skip"]})]
 
 
 def test_the_body_mobile_optin_tags_and_attributes(sandbox: Any) -> None:
@@ -159,26 +169,22 @@ def test_a_resend_after_a_lost_answer_does_not_claim_a_skip(sandbox: Any) -> Non
     assert len(stored) == 1
 
 
-def test_overwrite_after_a_lost_answer_still_knows_new_from_existing(sandbox: Any) -> None:
+def test_update_after_a_lost_first_answer_is_stored_once_and_upserted(sandbox: Any) -> None:
     batch = [contact(2, "+33612345601", "Axelle Martin"), contact(3, "+33612345602")]
     with sandbox("pabbly") as (emulator, base_url):
         push(provider(base_url, SKIP), [contact(1, "+33612345601")])
-
-        dropped: list[str] = []
-
-        async def drop_the_write(request: httpx.Request) -> None:
-            if request.method == "POST" and not dropped:
-                dropped.append(request.url.path)
-                emulator.faults.drop_next(after_commit=True, path="/api/v1/contacts")
-
-        results = push(provider(base_url, OVERWRITE), batch, hooks=[drop_the_write])
+        emulator.faults.drop_next(after_commit=True, path="/api/v1/contacts")
+        results = push(provider(base_url, OVERWRITE), batch)
         stored = by_mobile(emulator)
-        writes = [r for r in emulator.requests if r.method == "POST"]
+        writes = [dict(r.query) for r in emulator.requests[1:] if r.method == "POST"]
 
-    # The look-ups came before the first attempt, so the resend cannot blur them.
-    assert statuses(results) == [Status.UPDATED, Status.ADDED]
-    assert len(writes) == 3  # the seeding write, the dropped one, the resend
+    # The resent skip pass lists neither: the dropped attempt created one, the other existed,
+    # and no look-up could tell them apart now, so both are written and called upserted.
+    assert statuses(results) == [Status.UPSERTED, Status.UPSERTED]
+    assert "lost answer" in (results[1].reason or "")
+    assert writes == [{"onDuplicate": ["skip"]}] * 2 + [{"onDuplicate": ["overwrite"]}]
     assert sorted(stored) == ["33612345601", "33612345602"]
+    assert stored["33612345601"]["name"] == "Axelle Martin"
 
 
 def test_a_429_storm_and_a_503_burst_are_survived(sandbox: Any, virtual_clock: Any) -> None:
@@ -204,53 +210,97 @@ def test_a_refused_key_is_an_auth_error(sandbox: Any) -> None:
 
 def test_a_full_look_up_page_without_the_number_proves_nothing() -> None:
     # Pabbly's filter semantics are undocumented: if it matched loosely and filled a page
-    # with other numbers, the row could not honestly be called added.
+    # with other numbers, the look-up after an unnamed failure cannot say the row exists.
     others = [{"mobile": f"3361234{n:04d}", "countryCode": "33"} for n in range(25)]
 
     def vendor(request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
             return httpx.Response(200, json={"data": {"contacts": others}})
-        created = [{"mobile": "33612345601"}]
-        return httpx.Response(200, json={"data": {"createdContacts": created, "failedCount": 0}})
+        answer = {"createdContacts": [], "failedCount": 1, "failedContacts": []}
+        return httpx.Response(200, json={"data": answer})
 
     pabbly = provider("http://127.0.0.1:9", OVERWRITE)
-    results = push(pabbly, [contact(2, "+33612345601")], httpx.MockTransport(vendor))
-    assert statuses(results) == [Status.UPSERTED]
+    [result] = push(pabbly, [contact(2, "+33612345601")], httpx.MockTransport(vendor))
+    assert result.status is Status.FAILED
+    assert result.reason == (
+        "not confirmed: Pabbly Chatflow reported 1 failure(s) without naming the numbers"
+    )
+
+
+def test_an_unnamed_failure_is_looked_up_only_for_the_unlisted_rows() -> None:
+    sent: list[tuple[str, str]] = []
+
+    def vendor(request: httpx.Request) -> httpx.Response:
+        sent.append((request.method, str(request.url.query, "ascii")))
+        if request.method == "GET":
+            held = "33612345602" in str(request.url)
+            listed = [{"mobile": "612345602", "countryCode": "33"}] if held else []
+            return httpx.Response(200, json={"data": {"contacts": listed}})
+        created = [{"mobile": "33612345601"}] if "skip" in str(request.url) else []
+        answer = {"createdContacts": created, "failedCount": 1, "failedContacts": []}
+        if "overwrite" in str(request.url):
+            answer["failedCount"] = 0
+        return httpx.Response(200, json={"data": answer})
+
+    batch = [contact(2, "+33612345601"), contact(3, "+33612345602"), contact(4, "+33612345603")]
+    results = push(provider("http://127.0.0.1:9", OVERWRITE), batch, httpx.MockTransport(vendor))
+
+    assert statuses(results) == [Status.ADDED, Status.UPDATED, Status.FAILED]
+    assert "without naming the number" in (results[2].reason or "")
+    assert sorted(sent) == [
+        ("GET", "mobile=33612345602"),
+        ("GET", "mobile=33612345603"),
+        ("POST", "onDuplicate=overwrite"),
+        ("POST", "onDuplicate=skip"),
+    ]
 
 
 @pytest.mark.parametrize(
-    ("mode", "held", "answer", "status", "reason"),
+    ("mode", "answers", "status", "reason"),
     [
-        # Overwritten contacts may be listed nowhere: the look-up already said it existed.
-        (OVERWRITE, True, {"failedCount": 0}, Status.UPDATED, None),
-        # A new contact must be listed: unlisted, it is not confirmed.
+        # An overwritten contact may be listed nowhere: the skip pass proved it existed.
+        (OVERWRITE, [{"failedCount": 0}, {"failedCount": 0}], Status.UPDATED, None),
+        # A failure the overwrite pass counts but does not name could be this row.
         (
             OVERWRITE,
-            False,
-            {"failedCount": 0},
+            [{"failedCount": 0}, {"failedCount": 1}],
             Status.FAILED,
-            "not confirmed: Pabbly Chatflow's answer does not list this new contact",
+            "not confirmed: Pabbly Chatflow reported 1 failure(s) without naming the numbers",
         ),
         # A failure Pabbly counts but does not name could be this row.
         (
             SKIP,
-            None,
-            {"failedCount": 1, "failedContacts": []},
+            [{"failedCount": 1, "failedContacts": []}],
             Status.FAILED,
             "not confirmed: Pabbly Chatflow reported 1 failure(s) without naming the numbers",
         ),
     ],
 )
 def test_what_an_answer_that_does_not_list_the_row_means(
-    mode: OnDuplicate, held: bool | None, answer: dict[str, Any], status: Status, reason: str | None
+    mode: OnDuplicate, answers: list[dict[str, Any]], status: Status, reason: str | None
 ) -> None:
-    listed = [{"mobile": "33612345601", "countryCode": "33"}] if held else []
+    left = list(answers)
 
     def vendor(request: httpx.Request) -> httpx.Response:
-        if request.method == "GET":
-            return httpx.Response(200, json={"data": {"contacts": listed}})
-        return httpx.Response(200, json={"data": {"createdContacts": [], **answer}})
+        assert request.method == "POST"
+        return httpx.Response(200, json={"data": {"createdContacts": [], **left.pop(0)}})
 
     pabbly = provider("http://127.0.0.1:9", mode)
     [result] = push(pabbly, [contact(2, "+33612345601")], httpx.MockTransport(vendor))
     assert (result.status, result.reason) == (status, reason)
+    assert left == []
+
+
+def test_a_refused_overwrite_pass_keeps_the_rows_the_skip_pass_added() -> None:
+    def vendor(request: httpx.Request) -> httpx.Response:
+        if "overwrite" in str(request.url):
+            return httpx.Response(400, json={"success": False, "error": "Bad request"})
+        answer = {"createdContacts": [{"mobile": "33612345601"}], "failedCount": 0}
+        return httpx.Response(200, json={"data": answer})
+
+    batch = [contact(2, "+33612345601"), contact(3, "+33612345602")]
+    results = push(provider("http://127.0.0.1:9", OVERWRITE), batch, httpx.MockTransport(vendor))
+
+    assert statuses(results) == [Status.ADDED, Status.FAILED]
+    assert (results[1].reason or "").startswith("not updated: ")
+    assert results[0].delivery is Delivery.LANDED
