@@ -92,6 +92,7 @@ def _run(
         if plan.dry_run:
             for result in _dry_run(items, provider):
                 sink(result)
+            sink.stop()  # the display is cleared before the table
             return _finish(reporter, SendOutcome(), tracker, stderr)
         journal = stack.enter_context(_open_journal(plan, provider))
         resume = ResumeFilter(journal, provider, plan.run, plan.resume)
@@ -100,6 +101,7 @@ def _run(
         reporter.extra["journal_saved"] = resume.saved
         if resume.saved:
             reporter.note(f"journal: {resume.saved} rows unchanged since an earlier run, not sent")
+        sink.stop()  # the display is cleared before the table
         return _finish(reporter, outcome, tracker, stderr)
 
 

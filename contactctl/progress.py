@@ -56,6 +56,12 @@ class ProgressSink:
             ),
         )
 
+    def stop(self) -> None:
+        """Clear the display (before the table is printed; a second call does nothing)."""
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
     def __enter__(self) -> ProgressSink:
         if self._progress is not None:
             self._progress.start()
@@ -67,5 +73,4 @@ class ProgressSink:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        self.stop()

@@ -174,7 +174,7 @@ class Reporter:
     # -- standard output ---------------------------------------------------------------------
 
     def _write_output(self, status_line: str | None) -> None:
-        lines = [self._summary.line()] + ([status_line] if status_line else [])
+        lines = [self._summary_line()] + ([status_line] if status_line else [])
         output = self.settings.output
         if output is OutputMode.JSON:
             # Straight to the file: rich would wrap and colour it. ASCII keeps it intact
@@ -188,6 +188,12 @@ class Reporter:
         console = self._stdout if output is OutputMode.TABLE else self._stderr
         for line in lines:
             console.print(Text(line), soft_wrap=True)
+
+    def _summary_line(self) -> str:
+        """The counts, and where every row is listed when a report was asked for."""
+        line = self._summary.line()
+        path = self.settings.report_path
+        return f"{line}; report: {path}" if path is not None else line
 
     def _print_table(self) -> None:
         if self._problems is None:

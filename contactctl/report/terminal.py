@@ -12,7 +12,7 @@ from typing import Any
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -82,10 +82,24 @@ def print_table(
     """Print `records()` as one table; it is called twice (widths, then rows)."""
     columns = (*BASE_COLUMNS, ID_COLUMN) if with_id else BASE_COLUMNS
     widths = _fit(_column_widths(records(), columns), columns, console.width)
+    # A console too narrow for even the floors: lines run over rather than numbers split.
+    table_width = max(console.width, sum(widths) + _GAP * (len(columns) - 1))
     first = True
     for chunk in _chunks(records(), _CHUNK_ROWS):
-        console.print(_table(chunk, columns, widths, show_header=first))
+        table = _table(chunk, columns, widths, show_header=first)
+        console.print(_AtWidth(table, table_width), crop=False)
         first = False
+
+
+class _AtWidth:
+    """A renderable laid out at `width` cells, even past the console's width."""
+
+    def __init__(self, inner: ConsoleRenderable, width: int) -> None:
+        self._inner = inner
+        self._width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from console.render(self._inner, options.update_width(self._width))
 
 
 def result_records(results: Iterable[RowResult]) -> Iterator[RowRecord]:
@@ -103,21 +117,46 @@ def _column_widths(
     return widths
 
 
-# Columns that give up width first when the table is wider than the console.
-_SHRINKABLE = ("reason", "name", "email", "source")
-_MIN_WIDTH = 8
+# How each column gives way when the table is wider than the console. Row, phone and status
+# never shrink (a split number is misread); the shortened ones end in "…" on one line; the
+# reason wraps, and gives up width only after the others are down to their floor.
+_NEVER_SHRUNK = ("row", "phone", "status")
+_SHORTENED = ("source", "name", "email", "id")
+_SHORTENED_FLOOR = 8
+_REASON_COMFORT = 40  # the reason keeps this much while the shortened columns still give
+_REASON_FLOOR = 12
+# A phone cell of a failed row may hold whatever the file held: past this it is shortened.
+# An E.164 number is at most 16 characters, so a valid one is never cut.
+_PHONE_MAX = 20
+# SIMPLE box without edges, paddings collapsed: two cells between two columns.
+_GAP = 2
 
 
 def _fit(widths: list[int], columns: Sequence[tuple[str, str]], console_width: int) -> list[int]:
-    """Shrink the widest wrapping columns until the table fits (cells then fold)."""
+    """Widths that fit `console_width` if they can: shortened columns first, the reason last.
+
+    No column gets narrower than its header, so headers are never broken.
+    """
+    keys = [key for _, key in columns]
     fitted = list(widths)
-    budget = console_width - 2 * len(columns)  # SIMPLE box: padding between columns
-    shrinkable = [i for i, (_, key) in enumerate(columns) if key in _SHRINKABLE]
-    while sum(fitted) > budget:
-        widest = max(shrinkable, key=lambda i: fitted[i])
-        if fitted[widest] <= _MIN_WIDTH:
-            break
-        fitted[widest] -= 1
+    if "phone" in keys:
+        phone = keys.index("phone")
+        fitted[phone] = min(fitted[phone], max(_PHONE_MAX, cell_len(columns[phone][0])))
+    budget = console_width - _GAP * (len(columns) - 1)
+    floors = {i: max(_SHORTENED_FLOOR, cell_len(columns[i][0])) for i, key in enumerate(keys)}
+    shortened = [i for i, key in enumerate(keys) if key in _SHORTENED]
+    reason = [i for i, key in enumerate(keys) if key == "reason"]
+    stages = (
+        (shortened + reason, {**floors, **dict.fromkeys(reason, _REASON_COMFORT)}),
+        (reason, dict.fromkeys(reason, _REASON_FLOOR)),
+    )
+    for candidates, floor in stages:
+        while sum(fitted) > budget:
+            giving = [i for i in candidates if fitted[i] > floor[i]]
+            if not giving:
+                break
+            widest = max(giving, key=lambda i: fitted[i])
+            fitted[widest] -= 1
     return fitted
 
 
@@ -148,9 +187,18 @@ def _table(
     show_header: bool,
 ) -> Table:
     # No outer edge: the chunks print one under the other as one seamless table.
-    table = Table(box=box.SIMPLE, show_edge=False, show_header=show_header)
-    for (title, _), width in zip(columns, widths, strict=True):
-        table.add_column(title, width=width, overflow="fold")
+    table = Table(
+        box=box.SIMPLE,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        show_header=show_header,
+    )
+    for (title, key), width in zip(columns, widths, strict=True):
+        if key == "reason":
+            table.add_column(title, width=width, overflow="fold")
+        else:
+            table.add_column(title, width=width, no_wrap=True, overflow="ellipsis")
     for record in records:
         table.add_row(*(_cell(key, record[key]) for _, key in columns))
     return table
