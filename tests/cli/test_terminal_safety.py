@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from rich.table import Table
 
@@ -21,7 +22,10 @@ def _raw_escape_in(text: str) -> bool:
     return any(code in text for code in ("\x1b", "\x07", "\x9b", "\r"))
 
 
-def test_a_hostile_name_and_header_are_printed_without_their_escapes(tmp_path: Path) -> None:
+def test_a_hostile_name_and_header_are_printed_without_their_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # room for the whole name beside the long tmp path
     source = write_csv(
         tmp_path / "a.csv",
         f"Mobile,First Name,Note{CLEAR}\nnot a number,{HOSTILE},x\n+33612345678,{HOSTILE},y\n",
