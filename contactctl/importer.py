@@ -202,8 +202,10 @@ def _interrupts_cancel(task: asyncio.Future[Any]) -> Iterator[None]:
 @contextmanager
 def _sandbox(plan: ImportPlan) -> Iterator[dict[str, Any]]:
     """Start the provider's emulator on 127.0.0.1 and point the provider at it."""
+    from contactctl.providers import check_provider_name
     from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
 
+    check_provider_name(plan.provider)  # a typo is named as one, not as a missing sandbox
     if plan.provider not in EMULATORS:
         raise UsageError(f"Provider {plan.provider!r} has no built-in sandbox.")
     emulator = EMULATORS[plan.provider]()

@@ -21,8 +21,10 @@ def sandbox_command(
         import sys
 
         from contactctl.errors import UsageError
+        from contactctl.providers import check_provider_name
         from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
 
+        check_provider_name(provider)
         if provider not in EMULATORS:
             raise UsageError(
                 f"No sandbox for {provider!r}.", f"Known: {', '.join(sorted(EMULATORS))}."

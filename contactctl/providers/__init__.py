@@ -33,15 +33,29 @@ def provider_names() -> list[str]:
     return sorted(BUILTIN) + [name for name, _ in _plugins()]
 
 
+def check_provider_name(name: str) -> None:
+    """Refuse a name no provider has, suggesting the nearest (a typo is the usual cause)."""
+    if name in BUILTIN or name in _entry_points():
+        return
+    raise unknown_provider(name)
+
+
+def unknown_provider(name: str) -> ConfigError:
+    import difflib
+
+    known = provider_names()
+    close = difflib.get_close_matches(name.lower(), known, n=1)
+    guess = f", did you mean {close[0]}?" if close else "."
+    return ConfigError(f"Unknown provider {name!r}{guess}", f"Known providers: {', '.join(known)}.")
+
+
 def provider_class(name: str) -> type[Any]:
     """The Provider subclass registered under `name`."""
     target = BUILTIN.get(name)
     if target is None:
         entry = _entry_points().get(name)
         if entry is None:
-            raise ConfigError(
-                f"Unknown provider {name!r}.", f"Known providers: {', '.join(provider_names())}."
-            )
+            raise unknown_provider(name)
         return entry.load()  # type: ignore[no-any-return]
     module_name, _, class_name = target.partition(":")
     return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
