@@ -7,23 +7,30 @@ from typing import Annotated
 
 import typer
 
-from contactctl.cli import import_, mapping_cmd, providers, sandbox, validate
+from contactctl.cli import help_text, import_, mapping_cmd, providers, sandbox, validate
 
 app = typer.Typer(
     name="contactctl",
     help="Bulk contact importer: read any contact file, normalise it, push it to a vendor, "
     "and account for every row.",
     no_args_is_help=True,
-    add_completion=False,
+    epilog=help_text.EXIT_CODES,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("import", no_args_is_help=True)(import_.import_command)
-app.command("validate", no_args_is_help=True)(validate.validate_command)
-app.command("mapping", no_args_is_help=True)(mapping_cmd.mapping_command)
-app.command("providers")(providers.providers_command)
-app.command("sandbox")(sandbox.sandbox_command)
+app.command("import", no_args_is_help=True, epilog=help_text.IMPORT_EXAMPLES)(
+    import_.import_command
+)
+app.command("validate", no_args_is_help=True, epilog=help_text.VALIDATE_EXAMPLES)(
+    validate.validate_command
+)
+app.command("mapping", no_args_is_help=True, epilog=help_text.MAPPING_EXAMPLES)(
+    mapping_cmd.mapping_command
+)
+app.command("providers", epilog=help_text.PROVIDERS_EXAMPLES)(providers.providers_command)
+app.command("sandbox", epilog=help_text.SANDBOX_EXAMPLES)(sandbox.sandbox_command)
 
 
 def _print_version(asked: bool) -> None:

@@ -28,10 +28,11 @@ def import_command(
         typer.Option("--on-duplicate", help="When the contact exists: overwrite it, or keep it."),
     ] = o.Duplicate.UPDATE,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="Tag added to every contact (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", metavar="TAG", help="Tag added to every contact (repeatable)."),
     ] = None,
     list_name: Annotated[
-        str | None, typer.Option("--list", help="Contact list every contact joins.")
+        str | None, typer.Option("--list", metavar="NAME", help="Contact list every contact joins.")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Everything but sending: the plan, per row.")
@@ -40,20 +41,23 @@ def import_command(
         bool, typer.Option("--sandbox", help="Send to the built-in emulator on 127.0.0.1.")
     ] = False,
     batch_size: Annotated[
-        int | None, typer.Option("--batch-size", min=1, help="Contacts per request.")
+        int | None, typer.Option("--batch-size", min=1, metavar="N", help="Contacts per request.")
     ] = None,
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", min=1, help="Requests in flight at once.")
+        int | None,
+        typer.Option("--concurrency", min=1, metavar="N", help="Requests in flight at once."),
     ] = None,
     rate: Annotated[
-        float | None, typer.Option("--rate", min=0.001, help="Requests per second.")
+        float | None,
+        typer.Option("--rate", min=0.001, metavar="PER_S", help="Requests per second."),
     ] = None,
     report: o.ReportOpt = None,
     rejects: o.RejectsOpt = None,
     output: o.OutputOpt = o.Output.TABLE,
     show: o.ShowOpt = o.Show.PROBLEMS,
     max_failures: Annotated[
-        int | None, typer.Option("--max-failures", min=1, help="Stop after N failed rows.")
+        int | None,
+        typer.Option("--max-failures", min=1, metavar="N", help="Stop after N failed rows."),
     ] = None,
     resume: Annotated[
         bool,
@@ -63,7 +67,8 @@ def import_command(
     ] = True,
     allow_landlines: o.LandlinesOpt = False,
     journal: Annotated[
-        Path | None, typer.Option("--journal", help="Delivery journal (SQLite) for --resume.")
+        Path | None,
+        typer.Option("--journal", metavar="FILE", help="Delivery journal (SQLite) for --resume."),
     ] = None,
     allow_http: Annotated[
         bool, typer.Option("--allow-http", help="Permit a non-loopback base_url over http.")

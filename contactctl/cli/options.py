@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from contactctl.model import InputFormat, OnDuplicate, OutputMode, ShowMode
+from contactctl.providers import BUILTIN
 
 # The command line takes the same enumerations the rest of the code uses.
 Format = InputFormat
@@ -16,46 +17,77 @@ Show = ShowMode
 Duplicate = OnDuplicate
 
 
+# Our vendors' names, in --help and in shell completion (plug-ins are added when completing).
+PROVIDER_NAMES = ", ".join(BUILTIN)
+
+
+def complete_provider(incomplete: str) -> list[str]:
+    from contactctl.providers import provider_names
+
+    return [name for name in provider_names() if name.startswith(incomplete)]
+
+
 Files = Annotated[
-    list[str], typer.Argument(help="Contact files (csv, tsv, json, jsonl, xlsx, vcf); - for stdin.")
+    list[str],
+    typer.Argument(
+        metavar="FILE...", help="Contact files (csv, tsv, json, jsonl, xlsx, vcf); - for stdin."
+    ),
 ]
 ProviderOpt = Annotated[
     str | None,
-    typer.Option("--provider", "-p", help="Provider name; default: the config's default_provider."),
+    typer.Option(
+        "--provider",
+        "-p",
+        metavar="NAME",
+        autocompletion=complete_provider,
+        help=f"{PROVIDER_NAMES}; default: the config's default_provider.",
+    ),
 ]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option(
         "--config",
         "-c",
+        metavar="FILE",
         help="Config file; default $CONTACTCTL_CONFIG, ./contactctl.yaml, user config dir.",
     ),
 ]
 RegionOpt = Annotated[
     str | None,
     typer.Option(
-        "--region", "-r", help="ISO country for numbers without a country code (e.g. FR)."
+        "--region",
+        "-r",
+        metavar="CC",
+        help="ISO country for numbers without a country code (e.g. FR).",
     ),
 ]
 MappingOpt = Annotated[
     Path | None,
-    typer.Option("--mapping", help="YAML column mapping (the config's mapping: shape)."),
+    typer.Option(
+        "--mapping", metavar="FILE", help="YAML column mapping (the config's mapping: shape)."
+    ),
 ]
 InputFormatOpt = Annotated[
     Format | None, typer.Option("--input-format", help="Default: from the file's extension.")
 ]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Excel sheet; default: the first.")]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", metavar="NAME", help="Excel sheet; default: the first.")
+]
 DelimiterOpt = Annotated[
-    str | None, typer.Option("--delimiter", help="CSV delimiter; default: sniffed.")
+    str | None,
+    typer.Option("--delimiter", metavar="CHAR", help="CSV delimiter (tab: \\t); default: sniffed."),
 ]
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Text encoding; default: detected.")
+    str | None,
+    typer.Option("--encoding", metavar="NAME", help="Text encoding; default: detected."),
 ]
 ReportOpt = Annotated[
-    Path | None, typer.Option("--report", help="Per-row results: .json, .csv or .xml (JUnit).")
+    Path | None,
+    typer.Option("--report", metavar="FILE", help="Per-row results: .json, .csv or .xml (JUnit)."),
 ]
 RejectsOpt = Annotated[
-    Path | None, typer.Option("--rejects", help="Failed rows as CSV, with an error column.")
+    Path | None,
+    typer.Option("--rejects", metavar="FILE.csv", help="Failed rows as CSV, with an error column."),
 ]
 OutputOpt = Annotated[Output, typer.Option("--output", help="What goes to standard output.")]
 QuietOpt = Annotated[

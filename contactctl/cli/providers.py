@@ -6,7 +6,10 @@ or a log, and it needs neither rich nor any provider module, so it starts as fas
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
 
 from contactctl.cli.errors import run_command
 from contactctl.errors import ExitCode
@@ -15,23 +18,65 @@ if TYPE_CHECKING:
     from contactctl.providers.profile import Profile
 
 
-def providers_command() -> None:
+class ListingFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def providers_command(
+    output: Annotated[
+        ListingFormat,
+        typer.Option("--output", help="text for people, json (a list of objects) for scripts."),
+    ] = ListingFormat.TEXT,
+) -> None:
     """List every provider: limits, identity key, required fields, duplicate modes."""
 
     def body() -> ExitCode:
         from contactctl.providers import provider_profiles
 
+        entries = provider_profiles()
+        if output is ListingFormat.JSON:
+            import json
+
+            print(json.dumps([as_json(entry) for entry in entries], indent=2))
+            return ExitCode.OK
         blocks = []
-        for entry in provider_profiles():
+        for entry in entries:
             if isinstance(entry, tuple):
                 name, error = entry
-                blocks.append(f"{name}\n  cannot be loaded: {type(error).__name__}: {error}")
+                blocks.append(f"{name}\n  cannot be loaded: {_error_text(error)}")
             else:
                 blocks.append(describe(entry))
         print("\n\n".join(blocks))
         return ExitCode.OK
 
     run_command(body)
+
+
+def as_json(entry: Profile | tuple[str, Exception]) -> dict[str, Any]:
+    """The facts `describe` prints, as values; a plug-in that cannot load, with its error."""
+    if isinstance(entry, tuple):
+        name, error = entry
+        return {"name": name, "error": _error_text(error)}
+    limits = entry.limits
+    return {
+        "name": entry.name,
+        "vendor": entry.vendor,
+        "default_batch": limits.default_batch,
+        "max_batch": limits.max_batch,
+        "batch_documented": limits.batch_documented,
+        "requests_per_second": limits.requests_per_second,
+        "max_requests_per_second": limits.max_requests_per_second,
+        "rate_documented": limits.rate_documented,
+        "identity": str(entry.identity),
+        "required_fields": entry.required_fields,
+        "duplicate_modes": [str(mode) for mode in entry.duplicate_modes],
+        "phone_format": entry.phone_format,
+    }
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def describe(profile: Profile) -> str:

@@ -7,13 +7,25 @@ from typing import Annotated
 
 import typer
 
+from contactctl.cli import options as o
 from contactctl.cli.errors import run_command
 from contactctl.errors import ExitCode
 
 
 def sandbox_command(
-    provider: Annotated[str, typer.Option("--provider", "-p", help="Which vendor to emulate.")],
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: any free port.")] = 0,
+    provider: Annotated[
+        str,
+        typer.Option(
+            "--provider",
+            "-p",
+            metavar="NAME",
+            autocompletion=o.complete_provider,
+            help=f"Which vendor to emulate: {o.PROVIDER_NAMES}.",
+        ),
+    ],
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, metavar="PORT", help="0: any free port.")
+    ] = 0,
 ) -> None:
     """Run a vendor emulator on 127.0.0.1 (for rehearsals and scripts) until Ctrl-C."""
 
