@@ -19,7 +19,7 @@ from contactctl.model import Contact, RowResult, Status
 from contactctl.pipeline import Screen, open_inputs, read_contacts
 from contactctl.plan import ImportPlan
 from contactctl.printable import printable
-from contactctl.progress import ProgressSink
+from contactctl.progress import InputMeter, ProgressSink
 from contactctl.providers.base import Provider
 from contactctl.report import Reporter
 from contactctl.secrets import Redactor
@@ -88,7 +88,8 @@ def _run(
             read_contacts(inputs, plan.inputs.normalize)
         )
         report = tracker.counting(reporter.add)
-        sink = stack.enter_context(ProgressSink(report, stderr, plan.report.output))
+        meter = InputMeter(table for table, _ in inputs)
+        sink = stack.enter_context(ProgressSink(report, stderr, plan.report.output, meter))
         if plan.dry_run:
             for result in _dry_run(items, provider):
                 sink(result)

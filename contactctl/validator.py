@@ -12,7 +12,7 @@ from contactctl.errors import ExitCode
 from contactctl.model import RowResult, Status
 from contactctl.parallel import worker_count
 from contactctl.pipeline import InputPlan, Screen, open_inputs, read_contacts
-from contactctl.progress import ProgressSink
+from contactctl.progress import InputMeter, ProgressSink
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.report import Reporter, ReportSettings
 
@@ -41,7 +41,8 @@ def run_validate(
         workers = worker_count(plan.files)
         reporter = Reporter(settings, stdout, stderr)
         reporter.expect_sources(table.source for table, _ in inputs)
-        with ProgressSink(reporter.add, stderr, settings.output) as sink:
+        meter = InputMeter(table for table, _ in inputs)
+        with ProgressSink(reporter.add, stderr, settings.output, meter) as sink:
             screened = Screen(provider, allow_landlines, warn)(
                 read_contacts(inputs, plan.normalize, workers)
             )

@@ -9,6 +9,8 @@ are being read, never let through.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
@@ -80,4 +82,26 @@ def open_table(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -
     with ExitStack() as stack:
         data = open_bytes(path, stack, stdin)
         fmt = options.fmt or detect_format(path)
-        yield _READERS[fmt](data, options)
+        table = _READERS[fmt](data, options)
+        if fmt is not InputFormat.XLSX:  # a workbook is a zip read out of order: no meter
+            table.size, table.bytes_read = _byte_meter(data)
+        yield table
+
+
+def _byte_meter(data: ByteInput) -> tuple[int | None, Callable[[], int] | None]:
+    """The input's size and how far it has been read; (None, None) but for a regular file."""
+    try:
+        status = os.fstat(data.rest.fileno())
+    except (AttributeError, OSError, ValueError):  # io.BytesIO has no file descriptor
+        return None, None
+    if not stat.S_ISREG(status.st_mode):
+        return None, None
+    size = status.st_size
+
+    def bytes_read() -> int:
+        try:
+            return min(data.rest.tell(), size)
+        except (OSError, ValueError):  # closed: it was read to its end or abandoned
+            return size
+
+    return size, bytes_read

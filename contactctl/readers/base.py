@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from contactctl.model import InputFormat, RawRow
@@ -30,3 +30,7 @@ class Table:
     headers: list[str]
     rows: Iterator[RawRow]
     notes: list[str] = field(default_factory=list)
+    # A regular file's size and how many of its bytes were read so far, for the progress
+    # bar; None for a stream (standard input from a pipe), whose size is not known.
+    size: int | None = None
+    bytes_read: Callable[[], int] | None = None
