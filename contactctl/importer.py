@@ -7,6 +7,7 @@ import signal
 import ssl
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -72,7 +73,8 @@ def _run(
         stderr.print(f"warning: {text}", markup=False, highlight=False)
 
     with ExitStack() as stack:
-        overrides = stack.enter_context(_sandbox(plan)) if plan.sandbox else None
+        sandbox = stack.enter_context(_sandbox(plan)) if plan.sandbox else None
+        overrides = sandbox.overrides if sandbox is not None else None
         provider = build_provider(plan.provider, plan.config, plan.run, overrides)
         tuning = resolve_tuning(
             provider, plan.tuning.batch_size, plan.tuning.concurrency, plan.tuning.rate, warn
@@ -95,7 +97,7 @@ def _run(
                 sink(result)
             sink.stop()  # the display is cleared before the table
             return _finish(reporter, SendOutcome(), tracker, stderr)
-        journal = stack.enter_context(_open_journal(plan, provider))
+        journal = stack.enter_context(_open_journal(plan, provider, sandbox))
         resume = ResumeFilter(journal, provider, plan.run, plan.resume)
         hooks = JournalHooks(journal, provider, resume)
         outcome = asyncio.run(_send(plan, provider, tuning, resume(items), sink, hooks, stderr))
@@ -106,9 +108,11 @@ def _run(
         return _finish(reporter, outcome, tracker, stderr)
 
 
-def _open_journal(plan: ImportPlan, provider: Provider[Any]) -> Journal:
+def _open_journal(plan: ImportPlan, provider: Provider[Any], sandbox: SandboxRun | None) -> Journal:
     path = plan.journal_path or default_journal_path()
-    return Journal(path, provider.name, provider.account_fingerprint())
+    # The sandbox's port changes every run: its saved store's account id stands for it.
+    account = sandbox.account if sandbox is not None else provider.account_fingerprint()
+    return Journal(path, provider.name, account)
 
 
 def _finish(
@@ -200,15 +204,24 @@ def _interrupts_cancel(task: asyncio.Future[Any]) -> Iterator[None]:
             signal.signal(sig, previous)  # asyncio leaves the default, not what was there
 
 
+@dataclass(frozen=True)
+class SandboxRun:
+    overrides: dict[str, Any]  # base_url and credentials, over the config's
+    account: str  # what the journal knows this sandbox by
+
+
 @contextmanager
-def _sandbox(plan: ImportPlan) -> Iterator[dict[str, Any]]:
-    """Start the provider's emulator on 127.0.0.1 and point the provider at it."""
+def _sandbox(plan: ImportPlan) -> Iterator[SandboxRun]:
+    """Start the provider's emulator on 127.0.0.1 with its saved store (saved back at the
+    end) and point the provider at it."""
     from contactctl.providers import check_provider_name
     from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
+    from contactctl.sandbox.persist import persistent_store, sandbox_account
 
     check_provider_name(plan.provider)  # a typo is named as one, not as a missing sandbox
     if plan.provider not in EMULATORS:
         raise UsageError(f"Provider {plan.provider!r} has no built-in sandbox.")
     emulator = EMULATORS[plan.provider]()
-    with SandboxServer(emulator) as server:
-        yield {"base_url": server.base_url, **SANDBOX_CREDENTIALS[plan.provider]}
+    with persistent_store(emulator) as account, SandboxServer(emulator) as server:
+        overrides = {"base_url": server.base_url, **SANDBOX_CREDENTIALS[plan.provider]}
+        yield SandboxRun(overrides, sandbox_account(plan.provider, account))

@@ -39,4 +39,5 @@ Examples:
 
 SANDBOX_EXAMPLES = """\b
 Examples:
-  contactctl sandbox -p octopush --port 8025"""
+  contactctl sandbox -p octopush --port 8025
+  contactctl sandbox -p octopush --reset"""

@@ -1,4 +1,5 @@
-"""`contactctl sandbox`: run a provider's emulator on 127.0.0.1 until Ctrl-C."""
+"""`contactctl sandbox`: run a provider's emulator on 127.0.0.1 until Ctrl-C, or --reset the
+store `--sandbox` keeps between runs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from contactctl.errors import ExitCode
 
 def sandbox_command(
     provider: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--provider",
             "-p",
@@ -22,27 +23,62 @@ def sandbox_command(
             autocompletion=o.complete_provider,
             help=f"Which vendor to emulate: {o.PROVIDER_NAMES}.",
         ),
-    ],
+    ] = None,
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, metavar="PORT", help="0: any free port.")
     ] = 0,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset", help="Empty the saved sandbox store (of --provider, else of all), exit."
+        ),
+    ] = False,
 ) -> None:
-    """Run a vendor emulator on 127.0.0.1 (for rehearsals and scripts) until Ctrl-C."""
+    """Run a vendor emulator on 127.0.0.1 (for rehearsals and scripts) until Ctrl-C.
+
+    It starts with the contacts earlier `--sandbox` runs left, and keeps what it receives.
+    """
 
     def body() -> ExitCode:
-        import sys
-
         from contactctl.errors import UsageError
         from contactctl.providers import check_provider_name
-        from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
+        from contactctl.sandbox import EMULATORS
 
-        check_provider_name(provider)
-        if provider not in EMULATORS:
-            raise UsageError(
-                f"No sandbox for {provider!r}.", f"Known: {', '.join(sorted(EMULATORS))}."
-            )
+        if provider is not None:
+            check_provider_name(provider)
+            if provider not in EMULATORS:
+                raise UsageError(
+                    f"No sandbox for {provider!r}.", f"Known: {', '.join(sorted(EMULATORS))}."
+                )
+        if reset:
+            return _reset([provider] if provider else sorted(EMULATORS))
+        if provider is None:
+            raise UsageError("Which provider? Pass --provider NAME.", f"One of {o.PROVIDER_NAMES}.")
+        return _serve(provider, port)
+
+    run_command(body)
+
+
+def _reset(providers: list[str]) -> ExitCode:
+    from contactctl.sandbox.persist import reset_store
+
+    for name in providers:
+        emptied = reset_store(name)
+        print(f"{name}: sandbox store {'emptied' if emptied else 'was already empty'}")
+    return ExitCode.OK
+
+
+def _serve(provider: str, port: int) -> ExitCode:
+    import sys
+
+    from contactctl.errors import UsageError
+    from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
+    from contactctl.sandbox.persist import persistent_store
+
+    emulator = EMULATORS[provider]()
+    with persistent_store(emulator):
         try:
-            server = SandboxServer(EMULATORS[provider](), port=port)
+            server = SandboxServer(emulator, port=port)
         except OSError as exc:
             raise UsageError(f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}.") from None
         with server:
@@ -52,6 +88,4 @@ def sandbox_command(
             print("Ctrl-C to stop.", file=sys.stderr, flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 server.serve_forever()
-        return ExitCode.OK
-
-    run_command(body)
+    return ExitCode.OK

@@ -124,6 +124,30 @@ class Emulator(ABC):
     def contacts(self) -> list[dict[str, Any]]:
         return self.stored()
 
+    # Saving and loading the store (a persistent sandbox, sandbox/persist.py) -----------
+
+    # The attributes that hold the store: what a persistent sandbox keeps between runs.
+    store_attributes: ClassVar[tuple[str, ...]] = ()
+
+    def store_state(self) -> dict[str, Any]:
+        """A copy of the store's contents, to be loaded into a fresh emulator later."""
+        with self._lock:
+            return copy.deepcopy(self._store_state())
+
+    def load_store_state(self, state: Mapping[str, Any]) -> None:
+        """Replace the store's contents with what `store_state` returned (KeyError if
+        `state` lacks a part)."""
+        with self._lock:
+            self._load_store_state(copy.deepcopy(dict(state)))
+
+    def _store_state(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.store_attributes}
+
+    def _load_store_state(self, state: dict[str, Any]) -> None:
+        parts = {name: state[name] for name in self.store_attributes}
+        for name, value in parts.items():
+            setattr(self, name, value)
+
     def reset(self) -> None:
         """Empty the store, the request record and the fault queue; refill the rate limit."""
         with self._lock:

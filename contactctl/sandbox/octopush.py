@@ -48,6 +48,7 @@ E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 class OctopushEmulator(Emulator):
     name: ClassVar[str] = "octopush"
+    store_attributes: ClassVar[tuple[str, ...]] = ("_contacts",)
     default_max_batch: ClassVar[int | None] = 200
 
     def __init__(self, *, blacklisted: Iterable[str] = (), **options: Any) -> None:

@@ -93,6 +93,12 @@ class PabblyEmulator(Emulator):
     def _clear_store(self) -> None:
         self._store.clear()
 
+    def _store_state(self) -> dict[str, Any]:
+        return self._store.dump()
+
+    def _load_store_state(self, state: dict[str, Any]) -> None:
+        self._store.load(state)
+
     # Endpoints ---------------------------------------------------------------------------
 
     def _create(self, request: Request) -> Response:

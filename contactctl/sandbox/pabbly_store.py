@@ -6,6 +6,7 @@ field is left exactly as it was.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -39,6 +40,17 @@ class ContactStore:
     def clear(self) -> None:
         self._by_id.clear()
         self._id_by_mobile.clear()
+
+    def dump(self) -> dict[str, Any]:
+        """The contacts and the next id, for a persistent sandbox."""
+        upcoming = next(self._ids)
+        self._ids = itertools.chain([upcoming], self._ids)  # the id peeked at is not used up
+        return {"by_id": self._by_id, "id_by_mobile": self._id_by_mobile, "next_id": upcoming}
+
+    def load(self, state: Mapping[str, Any]) -> None:
+        by_id, by_mobile, upcoming = state["by_id"], state["id_by_mobile"], state["next_id"]
+        self._by_id, self._id_by_mobile = by_id, by_mobile
+        self._ids = itertools.count(upcoming)
 
     def save(self, row: Mapping[str, Any], *, overwrite: bool) -> dict[str, Any] | None:
         """Create, or overwrite an existing contact with the same mobile; None when an

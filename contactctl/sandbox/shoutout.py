@@ -46,6 +46,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 class ShoutoutEmulator(Emulator):
     name: ClassVar[str] = "shoutout"
+    store_attributes: ClassVar[tuple[str, ...]] = ("_contacts",)
     default_max_batch: ClassVar[int | None] = 100
 
     def __init__(self, **options: Any) -> None:
