@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from contactctl.cli.app import app
 from contactctl.cli.providers import describe
@@ -62,11 +63,32 @@ def test_completion_completes_commands_and_provider_names() -> None:
     assert _complete("contactctl sandbox --provider s") == ["shoutout"]
 
 
-def test_show_completion_prints_a_script_for_the_shell() -> None:
-    shown = run_cli("--show-completion", "bash")
+@pytest.fixture
+def named_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The shell named on the command line, not detected from whatever runs the suite."""
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_show_completion_prints_a_script_for_the_shell(named_shell: Path) -> None:
+    shown = _run_named("--show-completion", "zsh")
     assert shown.exit_code == 0
-    assert "_CONTACTCTL_COMPLETE=complete_bash" in shown.stdout
+    assert "_CONTACTCTL_COMPLETE=complete_zsh" in shown.stdout
     assert "--install-completion" in run_cli("--help").stdout
+
+
+def test_install_completion_writes_the_script_for_the_shell(named_shell: Path) -> None:
+    installed = _run_named("--install-completion", "bash")
+    assert installed.exit_code == 0
+    script = named_shell / ".bash_completions" / "contactctl.sh"
+    assert "_CONTACTCTL_COMPLETE=complete_bash" in script.read_text()
+    assert str(script) in (named_shell / ".bashrc").read_text()
+
+
+def _run_named(*args: str) -> Result:
+    # prog_name: the script is written for the command's real name.
+    return CliRunner().invoke(app, list(args), prog_name="contactctl")
 
 
 def test_providers_json_lists_the_facts_the_text_shows() -> None:
