@@ -23,6 +23,11 @@ def run_command(body: Callable[[], ExitCode]) -> None:
     except KeyboardInterrupt:
         _say("interrupted")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except BrokenPipeError:
+        # The reader of standard output left early (`| head`): not a bug, and nothing is
+        # left to say. Python's advice: point stdout at /dev/null so the exit flush is quiet.
+        _drop_stdout()
+        raise typer.Exit(int(ExitCode.ROWS_FAILED)) from None
     except Exception as exc:  # a bug of ours: still one line, and a way to see more
         if os.environ.get("CONTACTCTL_DEBUG"):
             traceback.print_exc()
@@ -36,3 +41,11 @@ def run_command(body: Callable[[], ExitCode]) -> None:
 
 def _say(line: str) -> None:
     print(f"contactctl: {printable(line)}", file=sys.stderr)
+
+
+def _drop_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        pass

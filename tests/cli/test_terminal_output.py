@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,21 @@ def test_progress_display_is_cleared_before_the_table(
     shown = screen.getvalue()
     assert ERASE_LINE in shown  # the display was drawn, then erased
     assert shown.rindex(ERASE_LINE) < shown.index("Source")
+
+
+def test_a_reader_that_leaves_early_is_not_an_internal_error() -> None:
+    # `contactctl providers | head -1`, made certain: the pipe has no reader at all.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "contactctl", "providers"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 1
