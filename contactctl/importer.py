@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from contactctl.delivery import JournalHooks, ResumeFilter
-from contactctl.errors import ContactctlError, ExitCode, UsageError
+from contactctl.errors import ContactctlError, ExitCode
 from contactctl.interrupts import STOP_SIGNALS, Interrupts
 from contactctl.journal import Journal, default_journal_path
 from contactctl.model import Contact, RowResult, Status
@@ -214,14 +214,10 @@ class SandboxRun:
 def _sandbox(plan: ImportPlan) -> Iterator[SandboxRun]:
     """Start the provider's emulator on 127.0.0.1 with its saved store (saved back at the
     end) and point the provider at it."""
-    from contactctl.providers import check_provider_name
-    from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
+    from contactctl.sandbox import SANDBOX_CREDENTIALS, SandboxServer, emulator_for
     from contactctl.sandbox.persist import persistent_store, sandbox_account
 
-    check_provider_name(plan.provider)  # a typo is named as one, not as a missing sandbox
-    if plan.provider not in EMULATORS:
-        raise UsageError(f"Provider {plan.provider!r} has no built-in sandbox.")
-    emulator = EMULATORS[plan.provider]()
+    emulator = emulator_for(plan.provider)
     with persistent_store(emulator) as account, SandboxServer(emulator) as server:
         overrides = {"base_url": server.base_url, **SANDBOX_CREDENTIALS[plan.provider]}
         yield SandboxRun(overrides, sandbox_account(plan.provider, account))

@@ -1,6 +1,6 @@
 """A row's phone among all its candidates: every phone column, every number in a cell.
 
-The candidates come best kind first (mobile, untyped, then home/work/other/main; see
+The candidates come best kind first (mobile, untyped, then home, work, other, main; see
 `mapping.py`). The first valid number that can receive messages wins; when every valid one
 is a fixed line (or toll-free, ...), the first of those is used, so an SMS or WhatsApp
 vendor refuses the row as a fixed line rather than as "no phone". A cell holding several

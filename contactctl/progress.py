@@ -20,8 +20,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from contactctl.model import RowResult, Status
+from contactctl.model import RowResult
 from contactctl.report import OutputMode
+from contactctl.report.summary import WRITTEN
 
 if TYPE_CHECKING:
     from contactctl.readers import Table
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 UPDATE_EVERY_ROWS = 97
 # Redraws a second: enough to look alive, few enough to cost nothing and not flicker a log.
 REDRAWS_PER_SECOND = 4
-WRITTEN = (Status.ADDED, Status.UPDATED, Status.UPSERTED)
 
 
 class InputMeter:

@@ -4,13 +4,16 @@ store `--sandbox` keeps between runs."""
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from contactctl.cli import options as o
 from contactctl.cli.errors import run_command
 from contactctl.errors import ExitCode
+
+if TYPE_CHECKING:
+    from contactctl.sandbox import Emulator
 
 
 def sandbox_command(
@@ -41,20 +44,16 @@ def sandbox_command(
 
     def body() -> ExitCode:
         from contactctl.errors import UsageError
-        from contactctl.providers import check_provider_name
-        from contactctl.sandbox import EMULATORS
+        from contactctl.sandbox import EMULATORS, emulator_for
 
-        if provider is not None:
-            check_provider_name(provider)
-            if provider not in EMULATORS:
-                raise UsageError(
-                    f"No sandbox for {provider!r}.", f"Known: {', '.join(sorted(EMULATORS))}."
-                )
-        if reset:
-            return _reset([provider] if provider else sorted(EMULATORS))
         if provider is None:
+            if reset:
+                return _reset(sorted(EMULATORS))
             raise UsageError("Which provider? Pass --provider NAME.", f"One of {o.PROVIDER_NAMES}.")
-        return _serve(provider, port)
+        emulator = emulator_for(provider)
+        if reset:
+            return _reset([provider])
+        return _serve(emulator, port)
 
     run_command(body)
 
@@ -68,14 +67,14 @@ def _reset(providers: list[str]) -> ExitCode:
     return ExitCode.OK
 
 
-def _serve(provider: str, port: int) -> ExitCode:
+def _serve(emulator: Emulator, port: int) -> ExitCode:
     import sys
 
     from contactctl.errors import UsageError
-    from contactctl.sandbox import EMULATORS, SANDBOX_CREDENTIALS, SandboxServer
+    from contactctl.sandbox import SANDBOX_CREDENTIALS, SandboxServer
     from contactctl.sandbox.persist import persistent_store
 
-    emulator = EMULATORS[provider]()
+    provider = emulator.name
     with persistent_store(emulator):
         try:
             server = SandboxServer(emulator, port=port)

@@ -120,7 +120,7 @@ def _preferred(line: Any) -> bool:
 
 def _ranked_phones(lines: list[Any], labels: dict[str, str]) -> list[Any]:
     """Mobile numbers first (by TYPE, or Apple's item group label "_$!<Mobile>!$_"), then
-    untyped, then home/work/other, preferred ones first within each; fax and pager never."""
+    untyped, then home, work, other, preferred ones first within each; fax and pager never."""
 
     def kind(line: Any) -> PhoneKind:
         label = labels.get(str(getattr(line, "group", None) or "").casefold(), "")

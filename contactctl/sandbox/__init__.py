@@ -40,6 +40,22 @@ EMULATORS: dict[str, type[Emulator]] = {
     ShoutoutEmulator.name: ShoutoutEmulator,
 }
 
+
+def emulator_for(provider: str) -> Emulator:
+    """A fresh emulator of `provider`; a typo is named as an unknown provider (with the
+    nearest name), a plug-in without an emulator as having no sandbox."""
+    from contactctl.errors import UsageError
+    from contactctl.providers import check_provider_name
+
+    check_provider_name(provider)
+    if provider not in EMULATORS:
+        raise UsageError(
+            f"Provider {provider!r} has no built-in sandbox.",
+            f"Sandboxes: {', '.join(sorted(EMULATORS))}.",
+        )
+    return EMULATORS[provider]()
+
+
 __all__ = [
     "EMULATORS",
     "SANDBOX_CREDENTIALS",
@@ -57,4 +73,5 @@ __all__ = [
     "SandboxServer",
     "ShoutoutEmulator",
     "VendorError",
+    "emulator_for",
 ]

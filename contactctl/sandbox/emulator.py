@@ -135,10 +135,11 @@ class Emulator(ABC):
             return copy.deepcopy(self._store_state())
 
     def load_store_state(self, state: Mapping[str, Any]) -> None:
-        """Replace the store's contents with what `store_state` returned (KeyError if
-        `state` lacks a part)."""
+        """Replace the store's contents with what `store_state` returned, taking `state`
+        over (the caller hands a fresh copy, just read from disk); KeyError if it lacks a
+        part."""
         with self._lock:
-            self._load_store_state(copy.deepcopy(dict(state)))
+            self._load_store_state(dict(state))
 
     def _store_state(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.store_attributes}

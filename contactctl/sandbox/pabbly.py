@@ -39,7 +39,6 @@ Emulator's choices, not vendor truth:
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -67,7 +66,7 @@ class PabblyEmulator(Emulator):
     ) -> None:
         super().__init__(**options)
         self.settings = Settings.build(tags, attributes)
-        self._store = ContactStore(self.settings, self.now_iso, itertools.count(1))
+        self._store = ContactStore(self.settings, self.now_iso)
 
     def routes(self) -> list[Route]:
         one = "/api/v1/contacts/(?P<contact_id>[^/]+)"

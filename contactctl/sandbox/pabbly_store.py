@@ -6,8 +6,7 @@ field is left exactly as it was.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from contactctl.sandbox.pabbly_fields import (
@@ -20,10 +19,10 @@ from contactctl.sandbox.pabbly_fields import (
 
 
 class ContactStore:
-    def __init__(self, settings: Settings, now: Callable[[], str], ids: Iterator[int]) -> None:
+    def __init__(self, settings: Settings, now: Callable[[], str]) -> None:
         self._settings = settings
         self._now = now
-        self._ids = ids
+        self._next_id = 1  # ids count up, never reused, even after a reset
         self._by_id: dict[str, dict[str, Any]] = {}
         self._id_by_mobile: dict[str, str] = {}
 
@@ -43,14 +42,12 @@ class ContactStore:
 
     def dump(self) -> dict[str, Any]:
         """The contacts and the next id, for a persistent sandbox."""
-        upcoming = next(self._ids)
-        self._ids = itertools.chain([upcoming], self._ids)  # the id peeked at is not used up
-        return {"by_id": self._by_id, "id_by_mobile": self._id_by_mobile, "next_id": upcoming}
+        return {"by_id": self._by_id, "id_by_mobile": self._id_by_mobile, "next_id": self._next_id}
 
     def load(self, state: Mapping[str, Any]) -> None:
         by_id, by_mobile, upcoming = state["by_id"], state["id_by_mobile"], state["next_id"]
         self._by_id, self._id_by_mobile = by_id, by_mobile
-        self._ids = itertools.count(upcoming)
+        self._next_id = upcoming
 
     def save(self, row: Mapping[str, Any], *, overwrite: bool) -> dict[str, Any] | None:
         """Create, or overwrite an existing contact with the same mobile; None when an
@@ -148,7 +145,8 @@ class ContactStore:
 
     def _object_id(self) -> str:
         # 24 hex digits, like the vendor's MongoDB ids; sequential, so tests can read them.
-        return f"66a0{next(self._ids):020x}"
+        number, self._next_id = self._next_id, self._next_id + 1
+        return f"66a0{number:020x}"
 
 
 def created_echo(record: Mapping[str, Any]) -> dict[str, Any]:
