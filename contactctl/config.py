@@ -18,7 +18,16 @@ from typing import Any
 from contactctl.errors import ConfigError
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_TOP_LEVEL_KEYS = {"default_provider", "default_region", "providers", "mapping"}
+_TOP_LEVEL_KEYS = {
+    "default_provider",
+    "default_region",
+    "providers",
+    "mapping",
+    "max_record_chars",
+}
+DEFAULT_MAX_RECORD_CHARS = 1_000_000
+# Below this a real contact (name, numbers, address, notes) could fail for its size.
+MIN_RECORD_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class Config:
     # Raw provider blocks after interpolation; each provider parses its own block.
     providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     mapping: object = None
+    max_record_chars: int = DEFAULT_MAX_RECORD_CHARS
     # Key paths whose value was written literally in the file (not from ${VAR}).
     literal_keys: frozenset[str] = frozenset()
 
@@ -105,8 +115,21 @@ def parse_config_text(text: str, path: Path | None) -> Config:
         default_region=_optional_str(data, "default_region", where),
         providers={str(k): (v or {}) for k, v in providers.items()},
         mapping=data.get("mapping"),
+        max_record_chars=_record_limit(data.get("max_record_chars"), where),
         literal_keys=frozenset(literal),
     )
+
+
+def _record_limit(value: object, where: str) -> int:
+    if value is None:
+        return DEFAULT_MAX_RECORD_CHARS
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_RECORD_CHARS:
+        raise ConfigError(
+            f"{where}: max_record_chars must be a whole number of at least {MIN_RECORD_CHARS:,},"
+            f" not {value!r}.",
+            f"Leave it out for the default, {DEFAULT_MAX_RECORD_CHARS:,}.",
+        )
+    return value
 
 
 def _optional_str(data: Mapping[str, Any], key: str, where: str) -> str | None:

@@ -39,6 +39,7 @@ def input_plan(
             sheet=sheet,
             delimiter=delimiter,
             encoding=encoding,
+            max_record_chars=config.max_record_chars,
         ),
         mapping=_mapping(config, mapping_path),
         normalize=NormalizeOptions(default_region=_region(region or config.default_region)),

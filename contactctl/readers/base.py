@@ -16,6 +16,9 @@ class ReadOptions:
     sheet: str | None = None  # xlsx: sheet name; default the first sheet
     delimiter: str | None = None  # csv: override; default sniffed among , ; tab |
     encoding: str | None = None  # text formats: override; default detected
+    # The longest record (a line, a card, a spreadsheet row) read as a row; a longer one fails
+    # on its own, and no reader holds more than a few times this much of the file at once.
+    max_record_chars: int = 1_000_000  # the config's max_record_chars
 
 
 @dataclass

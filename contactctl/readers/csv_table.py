@@ -17,7 +17,15 @@ from contactctl.errors import InputError
 from contactctl.model import RawRow
 from contactctl.readers.base import ReadOptions, Table
 from contactctl.readers.columns import header_row
-from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
+from contactctl.readers.decoding import (
+    BoundedLines,
+    TextInput,
+    failed_line,
+    open_text,
+    oversize_header,
+    oversize_problem,
+    undecodable,
+)
 from contactctl.readers.source import ByteInput
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -28,13 +36,18 @@ def open_delimited(data: ByteInput, options: ReadOptions, *, tab: bool) -> Table
     """A CSV (delimiter sniffed unless given) or TSV (`tab`: tab unless given) file."""
     text = open_text(data, options.encoding)
     delimiter = options.delimiter or ("\t" if tab else sniff_delimiter(text.sample))
-    reader = csv.reader(text.text, delimiter=delimiter)
+    lines = BoundedLines(text.text, options.max_record_chars)
+    # A cell spread over many short lines is bounded here (the lines bound the rest).
+    csv.field_size_limit(options.max_record_chars)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header_number, cells = _header(reader, data.source)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise _read_error(text, reader, exc) from exc
+    if lines.oversized:
+        raise oversize_header(data.source, header_number, options.max_record_chars)
     header = header_row(cells)
-    rows = _rows(reader, text, header.names, header_number)
+    rows = _rows(reader, text, lines, header.names, header_number)
     return Table(data.source, header.names, rows, header.notes)
 
 
@@ -66,7 +79,11 @@ def _header(reader: Iterator[list[str]], source: str) -> tuple[int, list[str]]:
 
 
 def _rows(
-    reader: Iterator[list[str]], text: TextInput, headers: list[str], number: int
+    reader: Iterator[list[str]],
+    text: TextInput,
+    lines: BoundedLines,
+    headers: list[str],
+    number: int,
 ) -> Iterator[RawRow]:
     # The hot loop: one length check and one dict per row; anything unusual goes aside.
     source = text.source
@@ -74,7 +91,10 @@ def _rows(
     try:
         for values in reader:
             number += 1
-            if len(values) == width:
+            if lines.oversized:
+                lines.oversized = 0
+                yield RawRow(source, number, {}, oversize_problem(lines.limit))
+            elif len(values) == width:
                 if any(values):
                     # strict=False: the lengths were just compared, and strict costs 20%.
                     yield RawRow(source, number, dict(zip(headers, values, strict=False)))
@@ -102,6 +122,12 @@ def _read_error(text: TextInput, reader: object, exc: Exception) -> InputError:
     line_num = getattr(reader, "line_num", 0)
     if isinstance(exc, UnicodeDecodeError):
         return undecodable(text.source, text.encoding, exc, failed_line(line_num, exc))
+    if "field larger than field limit" in str(exc):
+        return InputError(
+            f"{text.source} line {line_num}: a cell longer than {csv.field_size_limit():,}"
+            " characters, or a quote opened and never closed.",
+            "Close the quote; if the cell is real, raise max_record_chars in the config.",
+        )
     return InputError(
         f"{text.source} line {line_num}: cannot split the line into cells ({exc}).",
         "Check for a quote that is opened and never closed on that line or before it.",

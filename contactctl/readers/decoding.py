@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -195,3 +196,61 @@ class _CheckedBytes(io.RawIOBase):
         if self._rest is None:
             return b""
         return self._rest.read(size) or b""
+
+
+def oversize_problem(limit: int) -> str:
+    """The reason a record over the size limit fails with."""
+    return f"record longer than {limit:,} characters (raise max_record_chars if it is real)"
+
+
+def oversize_header(source: str, line: int, limit: int) -> InputError:
+    """The error for a header row over the size limit: without it no row can be read."""
+    return InputError(
+        f"{source} line {line}: the header is longer than {limit:,} characters.",
+        "If the file is right, raise max_record_chars in the config.",
+    )
+
+
+class BoundedLines:
+    """The lines of `text`, none held longer than `limit` characters.
+
+    A longer line is read through in pieces of `limit` and thrown away (so a 1 GB line costs
+    no more memory than a short one); in its place comes a one-character line with the same
+    ending, so line and row numbers stay right, and `oversized` goes up by one. A reader checks
+    `oversized` after each record it takes and fails that record.
+
+    (A CRLF cut exactly between its CR and LF by a piece boundary reads as two line endings;
+    that takes a line of exactly `limit` characters, or one in `limit` oversize lines.)
+    """
+
+    def __init__(self, text: TextIO, limit: int) -> None:
+        self._readline = text.readline
+        self.limit = limit
+        self.oversized = 0
+
+    def __iter__(self) -> Iterator[str]:
+        readline = self._readline
+        size = self.limit + 1  # the line ending is not part of the record
+        while True:
+            line = readline(size)
+            if len(line) < size or line.endswith(("\n", "\r")):
+                if not line:
+                    return
+                yield line
+            else:
+                yield self._skip_rest()
+
+    def _skip_rest(self) -> str:
+        self.oversized += 1
+        while True:
+            piece = self._readline(self.limit)
+            if not piece:
+                return OVERSIZE_MARK
+            if piece.endswith("\n"):
+                return OVERSIZE_MARK + ("\r\n" if piece.endswith("\r\n") else "\n")
+            if piece.endswith("\r"):
+                return OVERSIZE_MARK + "\r"
+
+
+# What stands in for a line that was too long: a private-use character no export writes.
+OVERSIZE_MARK = "\ue000"

@@ -3,7 +3,8 @@
 The standard library parses whole documents only; `raw_decode` parses one value from a
 position in a string. The scanner keeps a window of the file, parses the next value from it,
 and when the window ends mid-value it reads more and tries again (doubling what it reads, so
-a long value costs linear time). One value may not exceed `MAX_VALUE_CHARS`.
+a long value costs linear time). One value may not exceed `max_value_chars` (the config's
+max_record_chars): past it the file fails, since JSON cannot be resumed after a value.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any, TextIO
 from contactctl.readers.json_values import DECODER
 
 CHUNK_CHARS = 1 << 20
-MAX_VALUE_CHARS = 64 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -31,8 +31,9 @@ class JsonSyntaxError(Exception):
 class JsonScanner:
     """The next character, or the next whole value, of a JSON text."""
 
-    def __init__(self, text: TextIO) -> None:
+    def __init__(self, text: TextIO, max_value_chars: int) -> None:
         self._text = text
+        self._max_value_chars = max_value_chars
         self._window = ""
         self._pos = 0
         self._eof = False
@@ -94,10 +95,10 @@ class JsonScanner:
         if self._eof:
             return False
         pending = len(self._window) - self._pos
-        if pending > MAX_VALUE_CHARS:
+        if pending > self._max_value_chars:
             raise JsonSyntaxError(
-                f"a value longer than {MAX_VALUE_CHARS >> 20} M characters "
-                "(or a bracket or quote never closed)",
+                f"a value longer than {self._max_value_chars:,} characters "
+                "(or a bracket or quote never closed; raise max_record_chars if it is real)",
                 self.line,
             )
         chunk = self._text.read(max(CHUNK_CHARS, pending))

@@ -33,7 +33,7 @@ def open_json(data: ByteInput, options: ReadOptions) -> Table:
 def _read(data: ByteInput, options: ReadOptions) -> Iterator[RawRow]:
     text = open_text(data, options.encoding)
     try:
-        items = _contact_items(JsonScanner(text.text), data.source)
+        items = _contact_items(JsonScanner(text.text, options.max_record_chars), data.source)
     except (JsonSyntaxError, UnicodeDecodeError) as exc:
         raise _read_error(text, exc) from exc
     return _rows(items, text)

@@ -12,23 +12,35 @@ from collections.abc import Iterator
 
 from contactctl.model import RawRow
 from contactctl.readers.base import ReadOptions, Table
-from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
+from contactctl.readers.decoding import (
+    BoundedLines,
+    TextInput,
+    failed_line,
+    open_text,
+    oversize_problem,
+    undecodable,
+)
 from contactctl.readers.json_values import DECODER, record_cells, with_every_key
 from contactctl.readers.source import ByteInput
 
 
 def open_jsonl(data: ByteInput, options: ReadOptions) -> Table:
-    headers, rows = with_every_key(data, lambda d: _rows(open_text(d, options.encoding)))
+    limit = options.max_record_chars
+    headers, rows = with_every_key(data, lambda d: _rows(open_text(d, options.encoding), limit))
     return Table(data.source, headers, rows)
 
 
-def _rows(text: TextInput) -> Iterator[RawRow]:
+def _rows(text: TextInput, limit: int) -> Iterator[RawRow]:
     source = text.source
     number = 0
+    lines = BoundedLines(text.text, limit)
     try:
-        for line in text.text:
+        for line in lines:
             number += 1
-            if not line.isspace():
+            if lines.oversized:
+                lines.oversized = 0
+                yield RawRow(source, number, {}, oversize_problem(limit))
+            elif not line.isspace():
                 yield parse_line(source, number, line)
     except UnicodeDecodeError as exc:
         raise undecodable(source, text.encoding, exc, failed_line(number, exc)) from exc

@@ -8,6 +8,7 @@ becomes the same headers, which the column mapping already knows.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
@@ -15,7 +16,14 @@ from contactctl.errors import InputError
 from contactctl.headers import PhoneKind, label_kind
 from contactctl.model import Cell, RawRow
 from contactctl.readers.base import ReadOptions, Table
-from contactctl.readers.decoding import TextInput, failed_line, open_text, undecodable
+from contactctl.readers.decoding import (
+    BoundedLines,
+    TextInput,
+    failed_line,
+    open_text,
+    oversize_problem,
+    undecodable,
+)
 from contactctl.readers.source import ByteInput
 
 HEADERS = [
@@ -32,7 +40,7 @@ HEADERS = [
 
 def open_vcard(data: ByteInput, options: ReadOptions) -> Table:
     text = open_text(data, options.encoding)
-    cards = _card_texts(text)
+    cards = _card_texts(text, options.max_record_chars)
     first = next(cards, None)
     if first is None:
         raise InputError(
@@ -40,40 +48,68 @@ def open_vcard(data: ByteInput, options: ReadOptions) -> Table:
             "Check that it is a .vcf file, or pass the right --input-format.",
         )
     rows = (
-        _card_row(data.source, number, card, closed)
-        for number, (card, closed) in enumerate(chain([first], cards), start=1)
+        _card_row(data.source, number, card, options.max_record_chars)
+        for number, card in enumerate(chain([first], cards), start=1)
     )
     return Table(data.source, list(HEADERS), rows)
 
 
-def _card_texts(text: TextInput) -> Iterator[tuple[str, bool]]:
-    """Each card's text, and whether an END:VCARD line closed it."""
-    lines: list[str] = []
+@dataclass(slots=True)
+class _Card:
+    """One card's lines as read; past the size limit its lines are dropped, not kept."""
+
+    lines: list[str] = field(default_factory=list)
+    chars: int = 0
+    closed: bool = False  # an END:VCARD line ended it
+    oversized: bool = False
+
+    def add(self, line: str, limit: int) -> None:
+        self.chars += len(line)
+        if self.chars > limit:
+            self.oversized = True
+            self.lines.clear()
+        elif not self.oversized:
+            self.lines.append(line)
+
+
+def _card_texts(text: TextInput, limit: int) -> Iterator[_Card]:
+    """Each card as read, whether or not an END:VCARD line closed it."""
+    card: _Card | None = None
     line_count = 0
+    lines = BoundedLines(text.text, limit)
     try:
-        for line in text.text:
+        for line in lines:
             line_count += 1
+            if lines.oversized and card is not None:
+                card.oversized = True
+                card.lines.clear()
+            lines.oversized = 0
             tag = line.strip().upper()
             if tag == "BEGIN:VCARD":
-                if lines:  # the card before never ended
-                    yield "".join(lines), False
-                lines = [line]
-            elif lines:
-                lines.append(line)
+                if card is not None:  # the card before never ended
+                    yield card
+                card = _Card()
+                card.add(line, limit)
+            elif card is not None:
+                card.add(line, limit)
                 if tag == "END:VCARD":
-                    yield "".join(lines), True
-                    lines = []
+                    card.closed = True
+                    yield card
+                    card = None
     except UnicodeDecodeError as exc:
         raise undecodable(text.source, text.encoding, exc, failed_line(line_count, exc)) from exc
-    if lines:
-        yield "".join(lines), False
+    if card is not None:
+        yield card
 
 
-def _card_row(source: str, number: int, card_text: str, closed: bool) -> RawRow:
+def _card_row(source: str, number: int, read: _Card, limit: int) -> RawRow:
     import vobject
 
-    if not closed:
+    if read.oversized:
+        return RawRow(source, number, {}, oversize_problem(limit))
+    if not read.closed:
         return RawRow(source, number, {}, "unreadable vCard: no END:VCARD line")
+    card_text = "".join(read.lines)
     try:
         card = vobject.readOne(card_text, allowQP=True)
         cells = card_cells(card)

@@ -20,6 +20,7 @@ from contactctl.errors import InputError
 from contactctl.model import RawRow
 from contactctl.readers.base import ReadOptions, Table
 from contactctl.readers.columns import header_row
+from contactctl.readers.decoding import oversize_problem
 from contactctl.readers.source import ByteInput
 
 MAX_STDIN_BYTES = 512 << 20
@@ -34,7 +35,7 @@ def open_xlsx(data: ByteInput, options: ReadOptions) -> Table:
     if not cells:
         raise InputError(f"{data.source}: sheet {name!r} is empty.", "Pick another with --sheet.")
     header = header_row(cells)
-    records = _records(rows, data.source, header.names, number)
+    records = _records(rows, data.source, header.names, number, options.max_record_chars)
     return Table(data.source, header.names, records, header.notes)
 
 
@@ -124,8 +125,10 @@ def _sheet_rows(
 
 
 def _records(
-    rows: Iterator[list[Any]], source: str, headers: list[str], number: int
+    rows: Iterator[list[Any]], source: str, headers: list[str], number: int, limit: int
 ) -> Iterator[RawRow]:
+    # The workbook is already in calamine's memory; the limit keeps a row's size the same
+    # rule as in the text formats (Excel itself stops a cell at 32,767 characters).
     width = len(headers)
     try:
         for values in rows:
@@ -133,6 +136,9 @@ def _records(
             # Most cells are text already: only the others pay for a call (a third of the
             # time a row took went into calling cell_text on every cell).
             cells = [value if type(value) is str else cell_text(value) for value in values]
+            if sum(map(len, cells)) > limit:
+                yield RawRow(source, number, {}, oversize_problem(limit))
+                continue
             if len(cells) != width:
                 if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                     problem = f"row has {len(cells)} cells but the header has {width}"

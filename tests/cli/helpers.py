@@ -74,3 +74,25 @@ def import_to(
     config = write_config(tmp_path / "c.yaml", provider, base_url, **settings)
     journal = tmp_path / "j.sqlite3"
     return run_cli("import", source, "-p", provider, "-c", config, "--journal", journal, *options)
+
+
+# Runs one command and prints its exit code and peak RSS. It has to be a fresh interpreter: a
+# process started straight from pytest (fork or vfork, then exec) starts its peak-RSS count
+# at pytest's own size, which would hide whatever the command itself used.
+_PEAK_RSS_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def peak_rss_kib(*args: str | Path) -> tuple[int, int]:
+    """`contactctl ARGS` run in its own process: its exit code and peak memory in KiB."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", _PEAK_RSS_LAUNCHER, sys.executable, "-m", "contactctl"]
+    done = subprocess.run([*command, *map(str, args)], capture_output=True, text=True, check=True)
+    exit_code, kib = done.stdout.split()
+    return int(exit_code), int(kib)

@@ -34,7 +34,6 @@ def test_a_zip_bomb_disguised_as_xlsx_is_refused_unopened(tmp_path: Path) -> Non
     [
         ("nested.json", "[" * 200_000 + "]" * 200_000, "nested too deeply"),
         ("nul.json", '[{"phone": "+336\x0012345678"}]', "NUL bytes"),
-        ("huge.csv", "Mobile,Notes\n+33612345678," + "x" * (20 << 20) + "\n", "line 2"),
     ],
 )
 def test_hostile_text_files_fail_cleanly(
@@ -49,11 +48,28 @@ def test_hostile_text_files_fail_cleanly(
     assert len(run.stderr.strip().splitlines()) <= 2  # the error, and at most one warning
 
 
+def test_a_20_mb_line_fails_its_row_and_the_next_row_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.csv"
+    huge.write_text(
+        "Mobile,Notes\n+33612345678," + "x" * (20 << 20) + "\n+33612345679,hi\n", encoding="utf-8"
+    )
+    run = run_cli("validate", huge, "--output", "json")
+    assert run.exit_code == 1
+    rows = {row["row"]: row for row in run.json()["rows"]}
+    assert rows[2]["status"] == "failed"
+    assert "record longer than 1,000,000 characters" in rows[2]["reason"]
+    assert rows[3]["phone"] == "+33612345679"
+    assert rows[3]["status"] != "failed"
+
+
 def test_a_million_columns_are_read_and_the_warning_stays_one_short_line(tmp_path: Path) -> None:
     wide = tmp_path / "wide.csv"
     columns = ",".join(f"c{i}" for i in range(1_000_000))
     wide.write_text(f"Mobile,{columns}\n+33612345678{',' * 1_000_000}\n", encoding="utf-8")
-    run = run_cli("validate", wide, "--output", "json")
+    # The header alone is 6.9 million characters: past the default record limit.
+    config = tmp_path / "contactctl.yaml"
+    config.write_text("max_record_chars: 10000000\n", encoding="utf-8")
+    run = run_cli("validate", wide, "--output", "json", "--config", config)
     assert run.exit_code == 0
     assert run.json()["rows"][0]["phone"] == "+33612345678"
     warning = next(line for line in run.stderr.splitlines() if "not imported" in line)

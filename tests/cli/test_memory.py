@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli.helpers import peak_rss_kib
 
 
 def _write(path: Path, rows: int) -> None:
@@ -16,14 +15,9 @@ def _write(path: Path, rows: int) -> None:
 
 
 def _peak_rss_kib(path: Path) -> int:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contactctl", "validate", str(path), "--output", "quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    return usage.ru_maxrss
+    exit_code, kib = peak_rss_kib("validate", path, "--output", "quiet")
+    assert exit_code == 0
+    return kib
 
 
 def test_peak_memory_grows_only_with_the_dedup_keys(tmp_path: Path) -> None:
