@@ -308,7 +308,7 @@ def test_standard_input_that_cannot_be_rewound_is_read_twice_from_a_copy(
     with open(read_end, "rb") as pipe:
         assert not pipe.seekable()
         data = ByteInput("<stdin>", pipe.read(10), pipe)
-        headers, rows = with_every_key(data, lambda d: _rows(open_text(d, None)))
+        headers, rows = with_every_key(data, lambda d: _rows(open_text(d, None), 1000))
         assert headers == ["name", "mobile"]
         assert [dict(row.cells) for row in rows] == [
             {"name": "A"},
