@@ -94,7 +94,10 @@ def _rows(
             if lines.oversized:
                 lines.oversized = 0
                 yield RawRow(source, number, {}, oversize_problem(lines.limit))
-            elif len(values) == width:
+                continue
+            if lines.ended and _quote_left_open(values, lines.last_line):
+                raise _unclosed_quote(source, number)
+            if len(values) == width:
                 if any(values):
                     # strict=False: the lengths were just compared, and strict costs 20%.
                     yield RawRow(source, number, dict(zip(headers, values, strict=False)))
@@ -104,6 +107,24 @@ def _rows(
                     yield uneven
     except (UnicodeDecodeError, csv.Error) as exc:
         raise _read_error(text, reader, exc) from exc
+
+
+def _quote_left_open(values: list[str], last_line: str) -> bool:
+    """Whether the record the text ended in is a quoted cell that swallowed the file's end.
+
+    Left lenient, csv hands back a quote never closed as one cell holding every line after it;
+    a quote closed on the last line leaves that line's closing quote out of the cell.
+    """
+    cell = values[-1] if values else ""
+    return bool(last_line) and ("\n" in cell or "\r" in cell) and cell.endswith(last_line)
+
+
+def _unclosed_quote(source: str, number: int) -> InputError:
+    return InputError(
+        f"{source} row {number}: a quote opened in this row is never closed, so every line"
+        " after it would be one cell.",
+        'Close the quote (or double it, "", inside a quoted cell).',
+    )
 
 
 def _uneven_row(source: str, number: int, headers: list[str], values: list[str]) -> RawRow | None:

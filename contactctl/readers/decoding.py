@@ -227,18 +227,24 @@ class BoundedLines:
         self._readline = text.readline
         self.limit = limit
         self.oversized = 0
+        self.ended = False  # the end of the text was reached
+        self.last_line = ""  # set at the end: the text's last line
 
     def __iter__(self) -> Iterator[str]:
         readline = self._readline
         size = self.limit + 1  # the line ending is not part of the record
+        last = ""
         while True:
             line = readline(size)
             if len(line) < size or line.endswith(("\n", "\r")):
                 if not line:
+                    self.ended, self.last_line = True, last
                     return
+                last = line
                 yield line
             else:
-                yield self._skip_rest()
+                last = self._skip_rest()
+                yield last
 
     def _skip_rest(self) -> str:
         self.oversized += 1

@@ -175,7 +175,16 @@ def test_nul_bytes_are_refused_naming_the_line(tmp_path: Path, content: bytes, l
 
 def test_a_quote_never_closed_is_an_input_error_not_a_csv_error(tmp_path: Path) -> None:
     path = write(tmp_path, "c.csv", 'Name,Mobile\nAna,"open\n' + "x,y\n" * 40_000)
-    assert "cannot split the line into cells" in input_error(path)
+    assert "row 2: a quote opened in this row is never closed" in input_error(path)
+    small = write(tmp_path, "s.csv", 'Name,Mobile\nBo,+33612345679\nAna,"open\nx,y\nz,w')
+    assert "row 3: a quote opened in this row is never closed" in input_error(small)
+
+
+def test_a_quoted_cell_closed_on_the_last_line_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "c.csv", 'Name,Mobile\nAna,"+336\n12345678"')
+    assert cells(path) == [{"Name": "Ana", "Mobile": "+336\n12345678"}]
+    path = write(tmp_path, "d.csv", 'Name,Mobile\n"Ana\nx,y\n",+33612345678\n')
+    assert cells(path) == [{"Name": "Ana\nx,y\n", "Mobile": "+33612345678"}]
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
