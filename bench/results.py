@@ -1,5 +1,5 @@
 """What the harness found: one Figure per target, printed as a table and saved as JSON and
-Markdown (the Markdown is what the README's Performance section shows)."""
+Markdown (the Markdown is the table in bench/README.md, "The latest full run")."""
 
 from __future__ import annotations
 
