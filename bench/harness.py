@@ -65,15 +65,17 @@ def octopush_step(ctx: Context) -> list[Figure]:
 
 
 def callbell_step(ctx: Context) -> list[Figure]:
-    from fig_send import CALLBELL, sender_figure, transport_figure
+    from fig_send import CALLBELL, bare_script_figure, sender_figure, transport_figure
 
     say(f"[5] callbell sandbox, {ctx.sizes.callbell_contacts:,} contacts")
     figure = sender_figure(ctx, CALLBELL, ctx.sizes.callbell_contacts)
     if figure.verdict is Verdict.SKIP:
         return [figure]
-    lookups = ctx.sizes.callbell_contacts
-    say(f"[5b] the same pace through each HTTP client option, {lookups:,} look-ups each")
-    return [figure, transport_figure(ctx, CALLBELL, lookups)]
+    contacts = ctx.sizes.callbell_contacts
+    say(f"[5c] the same import by a bare httpx script, {contacts:,} contacts")
+    bare = bare_script_figure(ctx, CALLBELL, contacts, figure)
+    say(f"[5b] the same pace through each HTTP client option, {contacts:,} look-ups each")
+    return [figure, bare, transport_figure(ctx, CALLBELL, contacts)]
 
 
 def startup_step(ctx: Context) -> list[Figure]:

@@ -3,9 +3,9 @@
 `python bench/transports.py BASE_URL TOKEN REQUESTS CONCURRENCY PACE` runs, in this child
 process, the same paced Callbell look-ups through contactctl's Api (retries, pacing,
 redaction) over each transport, and prints one JSON line: per option, client CPU ms per
-request and requests/s. The options: httpx's own pool holding every connection, the same
-connections as PoolShards (what contactctl uses), and, when installed, the httpx-aiohttp
-transport behind the same httpx API and plain aiohttp without httpx (the floor).
+request and requests/s. The options: httpx's own pool holding every connection (what
+contactctl uses), and, when installed, the httpx-aiohttp transport behind the same httpx API
+and plain aiohttp without httpx (the floor).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import httpx
 from contactctl.secrets import Redactor
 from contactctl.send.api import Api, ApiSettings
 from contactctl.send.pacing import TokenBucket
-from contactctl.send.shards import PoolShards
 
 LOOKUP = "/v1/contacts/phone/3361234{:04d}"
 Send = Callable[[int], Awaitable[Any]]
@@ -89,10 +88,9 @@ def _options(args: dict[str, Any]) -> dict[str, Callable[[], Awaitable[Any]]]:
     size = args["concurrency"]
     limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
     options: dict[str, Callable[[], Awaitable[Any]]] = {
-        f"httpx, one pool of {size}": lambda: _through_httpx(
+        f"httpx, one pool of {size} (contactctl)": lambda: _through_httpx(
             httpx.AsyncHTTPTransport(limits=limits), args
         ),
-        "httpx, PoolShards (contactctl)": lambda: _through_httpx(PoolShards(size), args),
     }
     try:
         from httpx_aiohttp import AiohttpTransport

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SandboxFactory
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 ROWS = 200
 HEADERS = ["First Name", "Last Name", "Phone", "Email", "Country"]
@@ -154,3 +156,20 @@ def test_baseline_normalises_what_a_plain_script_can(messy: Path, tmp_path: Path
         if expected["kind"] in ("invalid", "precision_lost", "empty"):
             assert result["E164"] == "", source
             assert result["Error"], source
+
+
+def test_the_bare_callbell_script_does_contactctls_work_with_httpx_alone(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    """Figure 5c's yardstick must really look up and create each contact, once."""
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+
+    clean = generate(tmp_path / "clean", 30, "--profile", "clean", "--formats", "csv")
+    token = SANDBOX_CREDENTIALS["callbell"]["api_token"]
+    with sandbox("callbell") as (emulator, base_url):
+        script = [sys.executable, str(BENCH / "bare_callbell.py"), str(clean / "contacts.csv")]
+        done = subprocess.run(
+            [*script, base_url, token, "4", "1000"], check=True, capture_output=True, text=True
+        )
+        assert int(done.stdout) == 60  # a look-up and a create per contact
+        assert len(emulator.contacts) == 30
