@@ -6,6 +6,7 @@ Adding a vendor to PROVIDERS (and its emulator to the sandbox) puts it under the
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from contactctl.sandbox import EMULATORS
 from tests.cli.helpers import run_cli, write_config, write_csv
 from tests.conftest import SandboxFactory, VirtualClock
+from tests.written import phones_written
 
 CONTACTS = """
 First Name,Last Name,Mobile,Email,Customer ID
@@ -27,6 +29,7 @@ Dylan,Roux,+33612345604,dylan@example.com,c-04
 Emma,Blanc,+33612345605,emma@example.com,c-05
 """
 PHONES = {f"+3361234560{i}" for i in range(1, 6)}
+WRITTEN_ONCE = Counter(PHONES)
 SECRET = "contract-suite-secret-5a4b3c"
 
 
@@ -116,9 +119,11 @@ def test_one_result_per_row_and_every_contact_lands_once(
         run, report = _import(tmp_path, vendor, base_url)
         stored = [vendor.phone_of(r) for r in emulator.stored()]
         bodies = [r.json for r in _contact_requests(emulator)]
+        written = phones_written(vendor.name, emulator.requests)
     assert run.exit_code == 0, run.stderr
     assert sorted(r["row"] for r in report["rows"]) == [2, 3, 4, 5, 6]
     assert sorted(stored) == sorted(PHONES)
+    assert written == WRITTEN_ONCE  # the request log: a phone-keyed store cannot show a repeat
     assert all(vendor.contacts_in(body) <= vendor.batch_size for body in bodies)
 
 
@@ -130,8 +135,10 @@ def test_429_is_retried_after_retry_after(
         emulator.faults.fail_next(429, count=2, retry_after_s=7)
         run, _ = _import(tmp_path, vendor, base_url)
         stored = {vendor.phone_of(r) for r in emulator.stored()}
+        written = phones_written(vendor.name, emulator.requests)
     assert run.exit_code == 0, run.stderr
     assert stored == PHONES
+    assert written == WRITTEN_ONCE
     assert virtual_clock.sleeps.count(7) >= 2  # waited what the vendor asked, each time
 
 
@@ -141,8 +148,10 @@ def test_a_503_burst_is_survived(tmp_path: Path, sandbox: SandboxFactory, vendor
         emulator.faults.fail_next(503, count=4)
         run, report = _import(tmp_path, vendor, base_url)
         stored = [vendor.phone_of(r) for r in emulator.stored()]
+        written = phones_written(vendor.name, emulator.requests)
     assert run.exit_code == 0, run.stderr
     assert sorted(stored) == sorted(PHONES)
+    assert written == WRITTEN_ONCE
     assert report["summary"]["failed"] == 0
 
 
@@ -185,7 +194,9 @@ def test_a_connection_dropped_after_commit_does_not_duplicate(
         run, report = _import(tmp_path, vendor, base_url)
         stored = [vendor.phone_of(r) for r in emulator.stored()]
     assert run.exit_code == 0, run.stderr
-    assert sorted(stored) == sorted(PHONES)  # each once
+    # Each once in a store that could hold two (Callbell, iVvy); the phone-keyed vendors
+    # may be written twice here: an upsert re-sent after an answer lost is harmless.
+    assert sorted(stored) == sorted(PHONES)
     assert report["summary"]["failed"] == 0
 
 
@@ -265,7 +276,7 @@ def test_answers_lost_after_the_vendor_committed_never_duplicate(
         run, report = _import(tmp_path, vendor, base_url, timeout=0.5)
         stored = [vendor.phone_of(r) for r in emulator.stored()]
     assert run.exit_code == 0, run.stderr
-    assert sorted(stored) == sorted(PHONES)  # each contact exactly once
+    assert sorted(stored) == sorted(PHONES)  # once in Callbell's and iVvy's stores (see above)
     assert report["summary"]["failed"] == 0
 
 
@@ -284,7 +295,7 @@ def test_a_2xx_without_proof_of_the_write_is_not_confirmed_and_written_again_nex
     assert all(r["reason"].startswith("not confirmed") for r in first_report["rows"])
     assert second.exit_code == 0, second.stderr
     assert {r["status"] for r in second_report["rows"]} <= {"added", "updated", "upserted"}
-    assert sorted(stored) == sorted(PHONES)  # each once
+    assert sorted(stored) == sorted(PHONES)  # once in Callbell's and iVvy's stores
 
 
 # Existing contacts and consent ------------------------------------------------------------
