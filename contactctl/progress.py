@@ -20,9 +20,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from contactctl.model import RowResult
+from contactctl.model import WRITTEN_STATUSES, RowResult
 from contactctl.report import OutputMode
-from contactctl.report.summary import WRITTEN
 
 if TYPE_CHECKING:
     from contactctl.readers import Table
@@ -77,7 +76,7 @@ class ProgressSink:
 
     def __call__(self, result: RowResult) -> None:
         self._rows += 1
-        if result.status in WRITTEN:
+        if result.status in WRITTEN_STATUSES:
             self._written += 1
         self._forward(result)
         if self._progress is not None and self._rows % UPDATE_EVERY_ROWS == 0:

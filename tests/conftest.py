@@ -7,6 +7,7 @@ import heapq
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,11 @@ from contactctl.send import timing
 
 class VirtualClock:
     """Time that advances only when the code under test sleeps; every wait is recorded.
+
+    It stands in for every source of time contactctl reads (send/timing.py's `clock`): the
+    monotonic `now`, `sleep` in the event loop, the blocking `pause` (the run lock) and the
+    `wall` clock, which starts at the real time (vendors' emulators check signed dates) and
+    moves with the virtual one.
 
     Sleepers wake in the order of their wake-up times and time moves to each one's as it
     wakes, so workers waiting side by side do not add their waits up. The earliest sleeper
@@ -29,12 +35,28 @@ class VirtualClock:
 
     def __init__(self) -> None:
         self.now_s = 1000.0
+        self._wall_at_start = datetime.now(UTC)
         self.sleeps: list[float] = []
+        self.pauses: list[float] = []
         self._sleeping: list[tuple[float, int]] = []
         self._order = itertools.count()
 
     def now(self) -> float:
         return self.now_s
+
+    def wall(self) -> datetime:
+        return self._wall_at_start + timedelta(seconds=self.now_s - 1000.0)
+
+    def set_wall(self, moment: datetime) -> None:
+        self._wall_at_start = moment - timedelta(seconds=self.now_s - 1000.0)
+
+    def advance(self, **delta: float) -> None:
+        """Move time on by hand (timedelta's keywords: hours=1, seconds=3)."""
+        self.now_s += timedelta(**delta).total_seconds()
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now_s += seconds
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
@@ -59,12 +81,13 @@ def virtual_clock(request: pytest.FixtureRequest) -> Iterator[VirtualClock]:
     if request.node.get_closest_marker("real_time"):
         yield clock
         return
-    saved = (timing.clock.now, timing.clock.sleep)
-    timing.clock.now, timing.clock.sleep = clock.now, clock.sleep
+    real = timing.clock
+    saved = (real.now, real.sleep, real.pause, real.wall)
+    real.now, real.sleep, real.pause, real.wall = clock.now, clock.sleep, clock.pause, clock.wall
     try:
         yield clock
     finally:
-        timing.clock.now, timing.clock.sleep = saved
+        real.now, real.sleep, real.pause, real.wall = saved
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,14 +11,12 @@ from contactctl.journal.errors import JournalBusy, JournalError, JournalFailed
 from contactctl.journal.hashing import content_hash
 from contactctl.journal.store import Journal
 from contactctl.journal.values import (
-    DELIVERED_STATUSES,
     Delivered,
     JournalStats,
     default_journal_path,
 )
 
 __all__ = [
-    "DELIVERED_STATUSES",
     "Delivered",
     "Journal",
     "JournalBusy",

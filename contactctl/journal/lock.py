@@ -18,7 +18,6 @@ import hashlib
 import ipaddress
 import json
 import os
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,12 +25,10 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from contactctl.journal.errors import JournalBusy, JournalError
+from contactctl.send.timing import clock
 
-# How often a waiting run tries the lock again. The clock and the pause are module-level so
-# tests can step them instead of sleeping.
+# How often a waiting run tries the lock again.
 POLL_INTERVAL_S = 0.1
-_pause = time.sleep
-_monotonic = time.monotonic
 
 
 def lock_path_for(provider: str, account: str) -> Path:
@@ -77,11 +74,11 @@ class RunLock:
     @classmethod
     def acquire(cls, path: Path, provider: str, started_at: datetime, wait_s: float) -> RunLock:
         """Take the lock, trying again until `wait_s` has passed; JournalBusy if still held."""
-        deadline = _monotonic() + wait_s
+        deadline = clock.now() + wait_s
         while True:
             fd = _open(path)
             try:
-                _lock_within(fd, path, provider, deadline - _monotonic(), wait_s)
+                _lock_within(fd, path, provider, deadline - clock.now(), wait_s)
                 if _is_current(fd, path):
                     break
             except BaseException:
@@ -130,16 +127,16 @@ def _is_current(fd: int, path: Path) -> bool:
 
 
 def _lock_within(fd: int, path: Path, provider: str, remaining_s: float, wait_s: float) -> None:
-    deadline = _monotonic() + remaining_s
+    deadline = clock.now() + remaining_s
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            remaining_s = deadline - _monotonic()
+            remaining_s = deadline - clock.now()
             if remaining_s <= 0:
                 raise _busy(path, provider, wait_s) from None
-            _pause(min(POLL_INTERVAL_S, remaining_s))
+            clock.pause(min(POLL_INTERVAL_S, remaining_s))
         except OSError as exc:
             raise JournalError(
                 f"Cannot lock {path}: {exc.strerror}.",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -26,10 +26,11 @@ from contactctl.journal import sql
 from contactctl.journal.errors import JournalError, JournalFailed
 from contactctl.journal.lock import RunLock, lock_path_for
 from contactctl.journal.schema import make_folder, open_database
-from contactctl.journal.values import DELIVERED_STATUSES, Delivered, JournalStats, iso, utc_now
-from contactctl.model import Status
+from contactctl.journal.values import Delivered, JournalStats, iso
+from contactctl.model import WRITTEN_STATUSES, Status
+from contactctl.send.timing import utc_now
 
-_OUTCOME_STATUSES = DELIVERED_STATUSES | {Status.SKIPPED}
+_OUTCOME_STATUSES = WRITTEN_STATUSES | {Status.SKIPPED}
 
 
 class Journal:
@@ -46,19 +47,17 @@ class Journal:
         account: str,
         *,
         lock_wait_s: float = 0.0,
-        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.path = path
         self.provider = provider
         self.account = account
-        self._clock = clock
         self._mutex = threading.Lock()
         self._commits = 0
         self._confirmed_rows = 0
         self._saved_rows = 0
         self._saved_since: str | None = None
         self._closed = False
-        started_at = clock()
+        started_at = utc_now()
         make_folder(path)
         self._lock = RunLock.acquire(
             lock_path_for(provider, account), provider, started_at, lock_wait_s
@@ -125,7 +124,7 @@ class Journal:
         """Record [(identity, content_hash)] as about to be sent; call before the request."""
         if not items:
             return
-        at = iso(self._clock())
+        at = iso(utc_now())
         rows = [(*self._key(identity), digest, at, self._run_id) for identity, digest in items]
         with self._transaction() as db:
             db.executemany(sql.INTEND, rows)
@@ -138,12 +137,12 @@ class Journal:
         """
         if not outcomes:
             return
-        at = iso(self._clock())
+        at = iso(utc_now())
         delivered: list[tuple[str | None, ...]] = []
         skipped: list[tuple[str | None, ...]] = []
         for identity, digest, status, vendor_id in outcomes:
             checked = _status(status)
-            if checked in DELIVERED_STATUSES:
+            if checked in WRITTEN_STATUSES:
                 delivered.append((*self._key(identity), digest, checked.value, vendor_id, at))
             else:
                 skipped.append((*self._key(identity), vendor_id, at))
@@ -181,7 +180,7 @@ class Journal:
             with self._transaction() as db:
                 db.execute(
                     sql.FINISH_RUN,
-                    (iso(self._clock()), self._confirmed_rows, self._saved_rows, self._run_id),
+                    (iso(utc_now()), self._confirmed_rows, self._saved_rows, self._run_id),
                 )
         except JournalError:
             pass  # the run's bookkeeping only; the deliveries are already committed

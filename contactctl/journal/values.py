@@ -8,18 +8,10 @@ from pathlib import Path
 
 import platformdirs
 
-from contactctl.model import Status
-
-DELIVERED_STATUSES = frozenset({Status.ADDED, Status.UPDATED, Status.UPSERTED})
-
 
 def default_journal_path() -> Path:
     """The journal used without --journal: in the user's state directory."""
     return Path(platformdirs.user_state_dir("contactctl")) / "journal.sqlite3"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from contactctl.model import Contact
@@ -40,8 +39,3 @@ def merged_tags(contact: Contact, run_tags: tuple[str, ...]) -> list[str]:
 def drop_blank(body: dict[str, object]) -> dict[str, object]:
     """Remove absent values: a blank cell must never overwrite what the vendor holds."""
     return {k: v for k, v in body.items() if v not in (None, "", [], {})}
-
-
-def utc_now() -> datetime:
-    """The clock signed requests carry (a function, so tests can hand in their own)."""
-    return datetime.now(UTC)

@@ -33,16 +33,15 @@ Quirks (VENDORS.md section 5):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, BatchRejected, UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider, RunOptions
-from contactctl.providers.common import drop_blank, first_and_last, utc_now
+from contactctl.providers.common import drop_blank, first_and_last
 from contactctl.providers.profile import Channel, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
@@ -88,15 +87,8 @@ class Ivvy(Provider[IvvySettings]):
     looks_up_created: ClassVar[bool] = True
     has_tags: ClassVar[bool] = False
 
-    def __init__(
-        self,
-        settings: IvvySettings,
-        run: RunOptions,
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
+    def __init__(self, settings: IvvySettings, run: RunOptions) -> None:
         super().__init__(settings, run)
-        self.clock = clock
         self._redact = Redactor(settings.secrets())
 
     def check_run(self) -> None:
@@ -119,8 +111,8 @@ class Ivvy(Provider[IvvySettings]):
 
         key = self.settings.api_key.reveal() if self.settings.api_key else ""
         secret = self.settings.api_secret.reveal() if self.settings.api_secret else ""
-        # The clock is read per request, so a test can move it after the client is built.
-        return IvvySigner(key, secret, clock=lambda: self.clock())
+        # The signer reads the wall clock per request (send/timing.py), so a test moves it.
+        return IvvySigner(key, secret)
 
     def identity_key(self, contact: Contact) -> str | None:
         return contact.external_id or contact.email

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from contactctl.providers.common import utc_now
+from contactctl.send.timing import utc_now
 
 API_VERSION = "1.0"
 CONTENT_TYPE = "application/json"

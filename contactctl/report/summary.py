@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from contactctl.errors import ExitCode
 from contactctl.model import Status
 
-WRITTEN = (Status.ADDED, Status.UPDATED, Status.UPSERTED)
 _FIELD = {status: str(status.value) for status in Status}
 
 

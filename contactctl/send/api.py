@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import math
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -278,5 +277,5 @@ def parse_retry_after(value: str | None) -> float | None:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-        seconds = when.timestamp() - time.time()
+        seconds = when.timestamp() - timing.utc_now().timestamp()
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)

@@ -22,6 +22,7 @@ from contactctl.sandbox import SANDBOX_CREDENTIALS
 from contactctl.secrets import Secret
 from contactctl.send.client import build_api
 from contactctl.send.sender import Sender, SendSettings
+from tests.conftest import VirtualClock
 
 Hook = Callable[[httpx.Request], Awaitable[None]]
 CREDENTIALS = SANDBOX_CREDENTIALS["ivvy"]
@@ -32,15 +33,12 @@ ADD_OR_UPDATE_PARAMS = {"action": "addOrUpdateContact"}
 def provider(
     base_url: str,
     on_duplicate: OnDuplicate = OnDuplicate.UPDATE,
-    clock: Callable[[], datetime] | None = None,
     **settings: Any,
 ) -> Ivvy:
     settings.setdefault("api_key", Secret(CREDENTIALS["api_key"]))
     settings.setdefault("api_secret", Secret(CREDENTIALS["api_secret"]))
     ivvy_settings = IvvySettings(base_url=base_url, **settings)
-    if clock is None:
-        return Ivvy(ivvy_settings, RunOptions(on_duplicate))
-    return Ivvy(ivvy_settings, RunOptions(on_duplicate), clock=clock)
+    return Ivvy(ivvy_settings, RunOptions(on_duplicate))
 
 
 def contact(row: int, **fields: Any) -> Contact:
@@ -245,10 +243,10 @@ def test_two_contacts_under_one_external_id_are_left_alone(sandbox: Any) -> None
     assert results[0].reason == "2 iVvy contacts have externalId 'CRM-1'; none was changed"
 
 
-def test_a_stale_date_is_an_auth_error(sandbox: Any) -> None:
-    ten_minutes_ago = datetime.now(UTC) - timedelta(minutes=10)
+def test_a_stale_date_is_an_auth_error(sandbox: Any, virtual_clock: VirtualClock) -> None:
+    virtual_clock.set_wall(datetime.now(UTC) - timedelta(minutes=10))
     with sandbox("ivvy") as (emulator, base_url):
-        ivvy = provider(base_url, clock=lambda: ten_minutes_ago)
+        ivvy = provider(base_url)
         with pytest.raises(AuthError, match=r"Request is stale \[iVvy code 23005\]"):
             push_each(ivvy, [contact(2, email="bobby@example.com")])
         assert emulator.stored() == []

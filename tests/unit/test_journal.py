@@ -12,7 +12,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +29,11 @@ from contactctl.journal import (
     lock,
 )
 from contactctl.model import Contact, RawRow
+from contactctl.send import timing
+from tests.conftest import VirtualClock
 
 PHONE = "+33612345678"
 OTHER_PHONE = "+33698765432"
-
-
-class SteppingClock:
-    """A clock the test moves by hand, so timestamps are known."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 8, 0, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -53,13 +42,15 @@ def path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def clock() -> SteppingClock:
-    return SteppingClock()
+def clock(virtual_clock: VirtualClock) -> VirtualClock:
+    """The suite's one virtual clock, its wall set to a known moment."""
+    virtual_clock.set_wall(datetime(2026, 11, 23, 8, 0, 0, tzinfo=UTC))
+    return virtual_clock
 
 
 @pytest.fixture
-def journal(path: Path, clock: SteppingClock) -> Iterator[Journal]:
-    with Journal(path, "octopush", "acct-1", clock=clock) as opened:
+def journal(path: Path, clock: VirtualClock) -> Iterator[Journal]:
+    with Journal(path, "octopush", "acct-1") as opened:
         yield opened
 
 
@@ -146,7 +137,7 @@ def test_hash_is_sha256_hex() -> None:
 # Write-ahead, confirm, unchanged ------------------------------------------------------------
 
 
-def test_confirmed_content_is_unchanged(journal: Journal, clock: SteppingClock) -> None:
+def test_confirmed_content_is_unchanged(journal: Journal, clock: VirtualClock) -> None:
     journal.intend([(PHONE, "h1")])
     clock.advance(seconds=3)
     journal.confirm([(PHONE, "h1", "added", "vendor-7")])
@@ -197,7 +188,7 @@ def test_row_skipped_at_the_vendor_is_not_recorded_unchanged(journal: Journal) -
     assert journal.vendor_id(PHONE) == "vendor-7"
 
 
-def test_skip_leaves_an_earlier_delivery_standing(journal: Journal, clock: SteppingClock) -> None:
+def test_skip_leaves_an_earlier_delivery_standing(journal: Journal, clock: VirtualClock) -> None:
     journal.intend([(PHONE, "h1")])
     journal.confirm([(PHONE, "h1", "added", "vendor-7")])
     clock.advance(days=1)
@@ -282,12 +273,12 @@ def test_pending_survives_closing_without_confirm(path: Path) -> None:
         assert again.unchanged(OTHER_PHONE, "h2") is not None
 
 
-def test_stats_count_rows_saved_and_the_run_is_recorded(path: Path, clock: SteppingClock) -> None:
-    with Journal(path, "octopush", "acct-1", clock=clock) as first:
+def test_stats_count_rows_saved_and_the_run_is_recorded(path: Path, clock: VirtualClock) -> None:
+    with Journal(path, "octopush", "acct-1") as first:
         first.confirm([(PHONE, "h1", "added", None)])
         clock.advance(hours=1)
         first.confirm([(OTHER_PHONE, "h2", "added", None)])
-    with Journal(path, "octopush", "acct-1", clock=clock) as second:
+    with Journal(path, "octopush", "acct-1") as second:
         assert second.stats.note is None
         second.unchanged(OTHER_PHONE, "h2")
         second.unchanged(PHONE, "h1")
@@ -515,25 +506,19 @@ def test_a_waiting_run_starts_once_the_first_closes(
         second_tried.set()
         closer.join()
 
-    monkeypatch.setattr(lock, "_pause", pause)
+    monkeypatch.setattr(timing.clock, "pause", pause)
     with Journal(path, "octopush", "acct-1", lock_wait_s=60) as second:
         assert second.pending() == {PHONE}
     assert len(pauses) == 1
 
 
 def test_a_waiting_run_gives_up_after_lock_wait_s(
-    journal: Journal, path: Path, monkeypatch: pytest.MonkeyPatch
+    journal: Journal, path: Path, virtual_clock: VirtualClock
 ) -> None:
-    now_s = [0.0]
-    monkeypatch.setattr(lock, "_monotonic", lambda: now_s[0])
-
-    def pause(seconds: float) -> None:
-        now_s[0] += seconds
-
-    monkeypatch.setattr(lock, "_pause", pause)
     with pytest.raises(JournalBusy, match="still running after 5 s; wait for it"):
         Journal(path, "octopush", "acct-1", lock_wait_s=5)
-    assert now_s[0] == pytest.approx(5.0)
+    assert sum(virtual_clock.pauses) == pytest.approx(5.0)
+    assert max(virtual_clock.pauses) <= lock.POLL_INTERVAL_S
 
 
 # The file ------------------------------------------------------------------------------------

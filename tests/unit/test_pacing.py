@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
@@ -73,6 +74,14 @@ def test_pause_holds_every_request_back(virtual_clock: VirtualClock) -> None:
 )
 def test_retry_after_parsing(header: str | None, expected: float | None) -> None:
     assert parse_retry_after(header) == expected
+
+
+def test_retry_after_as_a_date_is_read_against_the_wall_clock(
+    virtual_clock: VirtualClock,
+) -> None:
+    virtual_clock.set_wall(datetime(2026, 11, 23, 8, 0, 0, tzinfo=UTC))
+    assert parse_retry_after("Mon, 23 Nov 2026 08:00:30 GMT") == 30.0
+    assert parse_retry_after("Mon, 23 Nov 2026 07:00:00 GMT") == 0.0  # already past
 
 
 class LateClock(VirtualClock):
