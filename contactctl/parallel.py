@@ -126,6 +126,8 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     """Stop the pool without waiting on it: its workers are killed, its thread let go."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
+    if isinstance(manager, threading.Thread):
+        silence_failures_of(manager)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -136,6 +138,22 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
         # With no worker left to read its queues, the pool's thread fails what was pending
         # and ends; the bound only keeps a CPython bug from turning into a hang here.
         manager.join(STOP_WAIT_S)
+
+
+def silence_failures_of(thread: threading.Thread) -> None:
+    """Keep an abandoned thread's dying words off standard error.
+
+    Killing a pool's workers under its manager thread can make that thread fail on a queue
+    whose other end is gone; the run already says what happened in its one line, and a
+    thread's traceback after it would read as a crash. Other threads' failures still print.
+    """
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.thread is not thread:
+            previous(args)
+
+    threading.excepthook = hook
 
 
 def _run(

@@ -176,3 +176,25 @@ def test_without_process_support_this_process_normalises_alone(
     got = list(normalized_in_parallel(inputs(count), OPTIONS, workers=2))
     assert got == list(read_contacts(inputs(count), OPTIONS))
     assert multiprocessing.active_children() == []
+
+
+def test_an_abandoned_threads_failure_is_swallowed_and_others_still_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from contactctl.parallel import silence_failures_of
+
+    reported: list[str] = []  # what would have printed a traceback
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(str(args.exc_value)))
+
+    def fail(message: str) -> None:
+        raise RuntimeError(message)
+
+    abandoned = threading.Thread(target=fail, args=("abandoned pool thread",))
+    other = threading.Thread(target=fail, args=("some other thread",))
+    silence_failures_of(abandoned)
+    for thread in (abandoned, other):
+        thread.start()
+        thread.join()
+    assert reported == ["some other thread"]
