@@ -88,9 +88,9 @@ def parse_config_text(text: str, path: Path | None) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{where}: not valid YAML{at}.", "Fix the syntax.") from exc
+        raise ConfigError(
+            f"{where}: not valid YAML{_yaml_place(exc, text)}.", "Fix the syntax."
+        ) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -130,6 +130,25 @@ def _record_limit(value: object, where: str) -> int:
             f"Leave it out for the default, {DEFAULT_MAX_RECORD_CHARS:,}.",
         )
     return value
+
+
+def _yaml_place(exc: Exception, text: str) -> str:
+    """ " at line N (what YAML expected; where the unclosed thing began)" for a YAML error.
+
+    A problem found at the end of the text (a bracket never closed) is marked one line past
+    the last; it is shown on the last line, with the line where the thing was opened.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return ""
+    last_line = max(len(text.splitlines()), 1)
+    line = min(mark.line + 1, last_line)
+    details = [str(getattr(exc, "problem", "") or "").strip()]
+    context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and opened is not None and opened.line + 1 != line:
+        details.append(f"{context} at line {opened.line + 1}")
+    shown = "; ".join(detail for detail in details if detail)
+    return f" at line {line} ({shown})" if shown else f" at line {line}"
 
 
 def _optional_str(data: Mapping[str, Any], key: str, where: str) -> str | None:

@@ -24,10 +24,17 @@ def build_provider(
     injected by a scheduler); `overrides` (the sandbox's) win over both.
     """
     cls = provider_class(name)
-    block = dict(config.providers.get(name, {}))
-    block |= env_credentials(name, setting_keys(cls.settings_type))
-    block |= dict(overrides or {})
-    settings = parse_settings(cls.settings_type, block, f"providers.{name}")
+    from_env = env_credentials(name, setting_keys(cls.settings_type))
+    block = dict(config.providers.get(name, {})) | from_env | dict(overrides or {})
+
+    def source(key: str) -> str:
+        if overrides and key in overrides:
+            return "--sandbox"
+        if key in from_env:
+            return f"CONTACTCTL_{name.upper()}_{key.upper()}"
+        return str(config.path) if config.path else "config"
+
+    settings = parse_settings(cls.settings_type, block, f"providers.{name}", source)
     provider: Provider[Any] = cls(settings, run)
     provider.check_run()  # the vendor's own words first: they say why, not just what
     if run.on_duplicate not in provider.duplicate_modes:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from contactctl.errors import UsageError
 from contactctl.providers.base import Provider
+
+T = TypeVar("T", int, float)
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,9 @@ def resolve_tuning(
 ) -> Resolved:
     """Command line, else config, else the vendor default; never above a documented limit."""
     settings, limits = provider.settings, provider.limits
-    batch = batch_size or settings.batch_size or limits.default_batch
-    workers = concurrency or settings.concurrency or limits.default_concurrency
-    pace = rate or settings.rate or limits.requests_per_second
+    batch = _first(batch_size, settings.batch_size, limits.default_batch)
+    workers = _first(concurrency, settings.concurrency, limits.default_concurrency)
+    pace = _first(rate, settings.rate, limits.requests_per_second)
     if batch < 1 or workers < 1 or pace <= 0:
         raise UsageError("Batch size, concurrency and rate must be positive.")
     _check(provider.vendor, "batch size", batch, limits.max_batch, limits.batch_documented, warn)
@@ -45,6 +47,13 @@ def resolve_tuning(
             f"Concurrency {workers} is above contactctl's bound of {limits.max_concurrency}."
         )
     return Resolved(batch, workers, pace)
+
+
+def _first(flag: T | None, configured: T | None, default: T) -> T:
+    """The flag's value, else the config's, else the default (a 0 given is not "unset")."""
+    if flag is not None:
+        return flag
+    return configured if configured is not None else default
 
 
 def _check(

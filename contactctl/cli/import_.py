@@ -11,6 +11,7 @@ from contactctl.cli import options as o
 from contactctl.cli.errors import run_command
 from contactctl.cli.import_args import ImportArgs
 from contactctl.errors import ExitCode
+from contactctl.providers.settings import MINIMUMS
 
 
 def import_command(
@@ -41,15 +42,26 @@ def import_command(
         bool, typer.Option("--sandbox", help="Send to the built-in emulator on 127.0.0.1.")
     ] = False,
     batch_size: Annotated[
-        int | None, typer.Option("--batch-size", min=1, metavar="N", help="Contacts per request.")
+        int | None,
+        typer.Option(
+            "--batch-size",
+            min=MINIMUMS["batch_size"],
+            metavar="N",
+            help="Contacts per request.",
+        ),
     ] = None,
     concurrency: Annotated[
         int | None,
-        typer.Option("--concurrency", min=1, metavar="N", help="Requests in flight at once."),
+        typer.Option(
+            "--concurrency",
+            min=MINIMUMS["concurrency"],
+            metavar="N",
+            help="Requests in flight at once.",
+        ),
     ] = None,
     rate: Annotated[
         float | None,
-        typer.Option("--rate", min=0.001, metavar="PER_S", help="Requests per second."),
+        typer.Option("--rate", min=MINIMUMS["rate"], metavar="PER_S", help="Requests per second."),
     ] = None,
     report: o.ReportOpt = None,
     rejects: o.RejectsOpt = None,

@@ -10,7 +10,7 @@ import dataclasses
 import ipaddress
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -19,6 +19,17 @@ from contactctl.errors import ConfigError
 from contactctl.secrets import Secret
 
 S = TypeVar("S", bound="ProviderSettings")
+
+# The least each number may be, in the config and on the command line alike (the flags of
+# cli/import_.py take their `min` from here): one rule per option.
+MINIMUMS: dict[str, float] = {
+    "batch_size": 1,
+    "concurrency": 1,
+    "rate": 0.001,
+    "timeout": 0.001,
+    "max_retries": 0,
+    "max_answer_bytes": 1024,
+}
 
 
 @dataclass(frozen=True)
@@ -52,21 +63,41 @@ def setting_keys(cls: type[ProviderSettings]) -> list[str]:
     return [f.name for f in dataclasses.fields(cls)]
 
 
-def parse_settings(cls: type[S], data: Mapping[str, Any], where: str) -> S:
-    """Build `cls` from a config block; every error names `where.key`."""
+def parse_settings(
+    cls: type[S],
+    data: Mapping[str, Any],
+    where: str,
+    source: Callable[[str], str] | None = None,
+) -> S:
+    """Build `cls` from a config block; every error names `where.key`, and where the value
+    came from when `source` says (the config file's path, an environment variable)."""
+
+    def label(key: str) -> str:
+        return f"{source(key)}: {where}.{key}" if source else f"Config key {where}.{key}"
+
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
-            f"Config key {where}.{unknown[0]} is not a setting of this provider.",
+            f"{label(unknown[0])} is not a setting of this provider.",
             f"Known keys: {', '.join(sorted(known))}.",
         )
-    values = {key: _coerce(value, hints[key], f"{where}.{key}") for key, value in data.items()}
+    values = {key: _coerce(value, hints[key], label(key)) for key, value in data.items()}
+    for key, value in values.items():
+        _check_minimum(key, value, label(key))
     settings = cls(**values)
     if settings.base_url is not None:
-        _check_base_url(settings.base_url, f"{where}.base_url")
+        _check_base_url(settings.base_url, label("base_url"))
     return settings
+
+
+def _check_minimum(key: str, value: Any, label: str) -> None:
+    least = MINIMUMS.get(key)
+    if least is None or value is None or value >= least:
+        return
+    shown = f"{least:g}" if isinstance(least, float) else str(least)
+    raise ConfigError(f"{label} must be at least {shown}, not {value!r}.")
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:
@@ -80,7 +111,7 @@ def _coerce(value: Any, annotation: Any, key: str) -> Any:
     if value is None:
         if type(None) in members:
             return None
-        raise ConfigError(f"Config key {key} needs a value.")
+        raise ConfigError(f"{key} needs a value.")
     for member in members:
         converted = _convert(value, member)
         if isinstance(converted, Secret):
@@ -89,7 +120,7 @@ def _coerce(value: Any, annotation: Any, key: str) -> Any:
             return converted
     expected = " or ".join(_type_name(m) for m in members if m is not type(None))
     shown = "what it holds" if Secret in members else repr(value)  # never echo a secret
-    raise ConfigError(f"Config key {key} must be {expected}, not {shown}.")
+    raise ConfigError(f"{key} must be {expected}, not {shown}.")
 
 
 def _check_untrimmed(secret: Secret, key: str) -> None:
@@ -98,7 +129,7 @@ def _check_untrimmed(secret: Secret, key: str) -> None:
     value = secret.reveal()
     if value != value.strip():
         raise ConfigError(
-            f"Config key {key} starts or ends with a space or a newline.",
+            f"{key} starts or ends with a space or a newline.",
             "Remove it: credentials are used exactly as written.",
         )
 
@@ -134,16 +165,16 @@ def _type_name(annotation: Any) -> str:
 def _check_base_url(url: str, key: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"Config key {key}: {url!r} is not an http(s) origin.")
+        raise ConfigError(f"{key}: {url!r} is not an http(s) origin.")
     if "@" in parts.netloc:
         # Never echo the URL: its userinfo may hold a password.
         raise ConfigError(
-            f"Config key {key} holds a user name or password (user:pass@host).",
+            f"{key} holds a user name or password (user:pass@host).",
             "Remove it: credentials go in the provider's own keys, never in base_url.",
         )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ConfigError(
-            f"Config key {key}: {url!r} has a path; give only scheme, host and port.",
+            f"{key}: {url!r} has a path; give only scheme, host and port.",
             "contactctl appends the vendor's documented path itself.",
         )
 
