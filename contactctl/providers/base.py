@@ -118,6 +118,10 @@ class Provider(ABC, Generic[S]):
     def base_url(self) -> str:
         return (self.settings.base_url or self.default_base_url).rstrip("/")
 
+    def auth_hint(self) -> str:
+        """What to check when the vendor refuses the credentials."""
+        return "Check the API credentials in the config or the CONTACTCTL_* variables."
+
     def error_message(self, data: Any, text: str) -> str:
         """The vendor's words in an error answer (overridden where the envelope differs)."""
         if isinstance(data, Mapping):

@@ -15,9 +15,11 @@ RPC over signed POSTs (see ivvy_auth.py), one contact per request:
   `--on-duplicate skip` → skipped. Two matching contacts → the row fails, neither touched.
 
 Quirks (VENDORS.md section 5):
-- `base_url` is the account's regional host and no single default fits every account: the
-  default is the UK host `https://api.eu-west-2.ivvy.com`, as in SPEC's config example; AU
-  accounts use `https://api.ap-southeast-2.ivvy.com`, US ones `https://api.us-west-2.ivvy.com`;
+- an account lives on one of three regional hosts and no single default fits every account:
+  `region: eu|au|us` picks it (`eu`, also spelled `uk`, is the default, as in SPEC's config
+  example: `https://api.eu-west-2.ivvy.com`; AU `https://api.ap-southeast-2.ivvy.com`, US
+  `https://api.us-west-2.ivvy.com`); a `base_url` wins over `region` (as --sandbox's does), and
+  refused credentials on the default host say to check the region;
 - an add without `id` always creates, so it is never resent blindly: after a timeout or a lost
   answer the contact is looked up again first (contactctl.send.once);
 - errors come as `{"errorCode", "message", "specificCode"}`, and like iVvy's .NET SDK we treat
@@ -71,6 +73,16 @@ class IvvySettings(ProviderSettings):
     custom_fields: dict[int | str, str] | None = None
     status: int | None = None  # e-mail subscription: 1, 2, 3 or 5
     sms_status: int | None = None  # SMS subscription: 1 to 4
+    region: str | None = None  # eu (default), au or us: the account's host
+
+
+# The account's regional host (VENDORS.md section 5); iVvy's documents call eu-west-2 "UK".
+REGION_HOSTS = {
+    "eu": "https://api.eu-west-2.ivvy.com",
+    "uk": "https://api.eu-west-2.ivvy.com",
+    "au": "https://api.ap-southeast-2.ivvy.com",
+    "us": "https://api.us-west-2.ivvy.com",
+}
 
 
 class Ivvy(Provider[IvvySettings]):
@@ -91,7 +103,30 @@ class Ivvy(Provider[IvvySettings]):
         super().__init__(settings, run)
         self._redact = Redactor(settings.secrets())
 
+    def base_url(self) -> str:
+        if self.settings.base_url or not self.settings.region:
+            return super().base_url()
+        return REGION_HOSTS[self.settings.region.lower()]
+
+    def auth_hint(self) -> str:
+        if self.settings.base_url or self.settings.region:
+            return (
+                "Check api_key, api_secret, this machine's clock, and that region or base_url "
+                "is your account's."
+            )
+        return (
+            "Check api_key, api_secret and this machine's clock, and the account's region: "
+            "without `region:` the UK/EU host is used; an Australian or US account needs "
+            "`region: au` or `region: us`."
+        )
+
     def check_run(self) -> None:
+        region = self.settings.region
+        if region is not None and region.lower() not in REGION_HOSTS:
+            raise UsageError(
+                f"Config key providers.ivvy.region: {region!r} is not an iVvy region.",
+                "Use eu (the default, also uk), au or us.",
+            )
         _check_choice("status", self.settings.status, EMAIL_STATUSES)
         _check_choice("sms_status", self.settings.sms_status, SMS_STATUSES)
         for group in self.settings.groups or []:
@@ -224,10 +259,7 @@ class Ivvy(Provider[IvvySettings]):
         if data.get("errorCode") is not None:
             message = self._redact(self.error_message(data, ""))
             if _as_int(data.get("errorCode")) in AUTH_CODES:
-                raise AuthError(
-                    f"iVvy refused the credentials: {message}",
-                    "Check api_key, api_secret, base_url (the account's region) and the clock.",
-                )
+                raise AuthError(f"iVvy refused the credentials: {message}", self.auth_hint())
             raise BatchRejected(message)
         if data.get("success") is False:
             raise BatchRejected(self._redact(str(data.get("message") or "success: false")))

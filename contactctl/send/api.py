@@ -66,6 +66,8 @@ class ApiSettings:
     backoff_max_s: float = 30.0
     # The whole exchange, connect to last byte (`timeout`); httpx's own timeouts are per read.
     deadline_s: float | None = None
+    # What to check when the vendor refuses the credentials (the provider may say more).
+    auth_hint: str = "Check the API credentials in the config or the CONTACTCTL_* variables."
 
 
 class Api:
@@ -224,7 +226,7 @@ class Api:
         if status in (401, 403):
             raise AuthError(
                 f"{self._settings.vendor} refused the credentials ({status}): {message}",
-                "Check the API credentials in the config or the CONTACTCTL_* variables.",
+                self._settings.auth_hint,
                 status_code=status,
             )
         if status in RETRY_STATUSES:

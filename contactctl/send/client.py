@@ -82,7 +82,10 @@ def build_api(
         client,
         TokenBucket(requests_per_second),
         ApiSettings(
-            provider.vendor, provider.settings.max_retries, deadline_s=provider.settings.timeout
+            provider.vendor,
+            provider.settings.max_retries,
+            deadline_s=provider.settings.timeout,
+            auth_hint=provider.auth_hint(),
         ),
         redact or Redactor(provider.settings.secrets()),
         provider.error_message,
