@@ -20,6 +20,7 @@ from typing import BinaryIO
 from contactctl.errors import InputError
 from contactctl.model import InputFormat
 from contactctl.readers.base import ReadOptions, Table
+from contactctl.readers.compressed import compression_of, decompressed
 from contactctl.readers.csv_table import open_delimited
 from contactctl.readers.json_table import open_json
 from contactctl.readers.jsonl_table import open_jsonl
@@ -37,8 +38,12 @@ EXTENSIONS: dict[str, InputFormat] = {
     ".json": InputFormat.JSON,
     ".jsonl": InputFormat.JSONL,
     ".ndjson": InputFormat.JSONL,
+    # Every workbook python-calamine reads goes through the one spreadsheet reader.
     ".xlsx": InputFormat.XLSX,
     ".xlsm": InputFormat.XLSX,
+    ".xlsb": InputFormat.XLSX,
+    ".xls": InputFormat.XLSX,
+    ".ods": InputFormat.XLSX,
     ".vcf": InputFormat.VCF,
     ".vcard": InputFormat.VCF,
 }
@@ -55,18 +60,20 @@ _READERS: dict[InputFormat, Reader] = {
 }
 
 
-def detect_format(path: str) -> InputFormat:
-    """The format a file's extension names."""
-    suffix = Path(path).suffix.lower()
+def detect_format(path: str, inner: str | None = None) -> InputFormat:
+    """The format a file's extension names (`inner`: the name of the file in an archive)."""
+    name = inner if inner is not None else path
+    suffix = Path(name).suffix.lower()
     fmt = EXTENSIONS.get(suffix)
     if fmt is not None:
         return fmt
-    if suffix in (".xls", ".ods", ".numbers"):
+    shown = f"{path} (the file inside: {name})" if inner is not None else path
+    if suffix == ".numbers":
         raise InputError(
-            f"{path}: {suffix} workbooks are not read.", "Save it as .xlsx or CSV and try again."
+            f"{shown}: Numbers workbooks are not read.", "Export it as .xlsx or CSV and try again."
         )
     raise InputError(
-        f"{path}: cannot tell the format from the file name.", f"Pass --input-format {_FORMATS}."
+        f"{shown}: cannot tell the format from the file name.", f"Pass --input-format {_FORMATS}."
     )
 
 
@@ -80,11 +87,16 @@ def open_table(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -
     if path == STDIN_PATH and options.fmt is None:
         raise InputError(f"Reading from standard input needs --input-format {_FORMATS}.")
     with ExitStack() as stack:
-        data = open_bytes(path, stack, stdin)
-        fmt = options.fmt or detect_format(path)
+        raw = data = open_bytes(path, stack, stdin)
+        inner = None
+        kind = compression_of(path, raw.head)
+        if kind is not None:
+            data, inner = decompressed(raw, kind, stack)
+        fmt = options.fmt or detect_format(path, inner)
         table = _READERS[fmt](data, options)
         if fmt is not InputFormat.XLSX:  # a workbook is a zip read out of order: no meter
-            table.size, table.bytes_read = _byte_meter(data)
+            # The file's own bytes: for an archive, how much of it was unpacked so far.
+            table.size, table.bytes_read = _byte_meter(raw)
         yield table
 
 

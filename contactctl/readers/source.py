@@ -59,8 +59,8 @@ def open_bytes(path: str, stack: ExitStack, stdin: BinaryIO | None = None) -> By
     """Open `path` ("-" is standard input) and read its first block; the stack closes it."""
     if path == STDIN_PATH:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return _with_head(STDIN_SOURCE, stream)
-    return _with_head(path, stack.enter_context(_open_file(path)))
+        return with_head(STDIN_SOURCE, stream)
+    return with_head(path, stack.enter_context(_open_file(path)))
 
 
 def _open_file(path: str) -> BinaryIO:
@@ -78,7 +78,8 @@ def _open_file(path: str) -> BinaryIO:
         raise InputError(f"{path} cannot be opened: {exc.strerror or exc}.") from exc
 
 
-def _with_head(source: str, stream: BinaryIO) -> ByteInput:
+def with_head(source: str, stream: BinaryIO) -> ByteInput:
+    """`stream` with its first block read (an empty one is an InputError)."""
     try:
         head = _read_up_to(stream, HEAD_BYTES)
     except OSError as exc:

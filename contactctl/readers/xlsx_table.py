@@ -25,7 +25,8 @@ from contactctl.readers.source import ByteInput
 
 MAX_STDIN_BYTES = 512 << 20
 MAX_UNPACKED_BYTES = 2 << 30
-_ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .xlsm, .xlsb, .ods
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 
 
 def open_xlsx(data: ByteInput, options: ReadOptions) -> Table:
@@ -83,13 +84,16 @@ def _integer_text(number: int) -> str:
 def _workbook_stream(data: ByteInput) -> BinaryIO:
     import io
 
-    if not data.head.startswith(_ZIP_MAGIC):
+    is_old_xls = data.head.startswith(_OLE2_MAGIC)
+    if not data.head.startswith(_ZIP_MAGIC) and not is_old_xls:
         raise InputError(
             f"{data.source} is not a readable Excel workbook: "
-            "it is not an Excel .xlsx workbook at all (not a zip archive).",
-            "If it is CSV or an old .xls, save it as .xlsx or pass the right --input-format.",
+            "it is not a spreadsheet at all (neither .xlsx/.ods nor .xls).",
+            "If it is CSV or another text format, pass the right --input-format.",
         )
     stream = data.rewound() or io.BytesIO(data.read_all(MAX_STDIN_BYTES, "a workbook"))
+    if is_old_xls:
+        return stream  # no zip inside to weigh
     try:
         with zipfile.ZipFile(stream) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())

@@ -29,6 +29,9 @@ from tests.unit.readers_fixtures import input_error, read, write, write_xlsx
         ("a.ndjson", InputFormat.JSONL),
         ("dir.v2/a.xlsx", InputFormat.XLSX),
         ("a.xlsm", InputFormat.XLSX),
+        ("a.xls", InputFormat.XLSX),
+        ("a.xlsb", InputFormat.XLSX),
+        ("a.ods", InputFormat.XLSX),
         ("a.vcf", InputFormat.VCF),
         ("a.vcard", InputFormat.VCF),
     ],
@@ -42,7 +45,7 @@ def test_format_from_the_extension(name: str, fmt: InputFormat) -> None:
     [
         ("contacts.docx", "Pass --input-format csv|tsv|json|jsonl|xlsx|vcf."),
         ("contacts", "Pass --input-format csv|tsv|json|jsonl|xlsx|vcf."),
-        ("old.xls", "Save it as .xlsx or CSV and try again."),
+        ("budget.numbers", "Export it as .xlsx or CSV and try again."),
     ],
 )
 def test_unknown_extension_says_how_to_name_the_format(name: str, hint: str) -> None:
