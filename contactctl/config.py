@@ -91,10 +91,20 @@ def parse_config_text(text: str, path: Path | None) -> Config:
         raise ConfigError(
             f"{where}: not valid YAML{_yaml_place(exc, text)}.", "Fix the syntax."
         ) from exc
+    return parse_config_data(data, path)
+
+
+def parse_config_data(data: object, path: Path | None) -> Config:
+    """A config from its parsed YAML (or a mapping handed to the Python API)."""
+    where = str(path) if path else "config"
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping of keys at the top level.")
+    return _checked_config(data, path, where)
+
+
+def _checked_config(data: dict[Any, Any], path: Path | None, where: str) -> Config:
     unknown = sorted(set(data) - _TOP_LEVEL_KEYS)
     if unknown:
         raise ConfigError(

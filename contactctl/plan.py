@@ -6,9 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contactctl.config import Config
+from contactctl.errors import UsageError
+from contactctl.mapping import MappingSpec
+from contactctl.model import InputFormat
+from contactctl.normalize import NormalizeOptions
 from contactctl.pipeline import InputPlan
 from contactctl.providers.base import RunOptions
-from contactctl.report import ReportSettings
+from contactctl.readers import ReadOptions
+from contactctl.report import OutputMode, ReportSettings, ShowMode, check_report_path
 
 
 @dataclass(frozen=True)
@@ -36,3 +41,89 @@ class ImportPlan:
     allow_landlines: bool = False
     allow_http: bool = False
     verbose: bool = False
+
+
+def input_plan(
+    files: list[str],
+    config: Config,
+    *,
+    region: str | None,
+    mapping_path: Path | None,
+    input_format: str | None,
+    sheet: str | None,
+    delimiter: str | None,
+    encoding: str | None,
+) -> InputPlan:
+    if delimiter in ("\\t", "tab", "TAB"):
+        delimiter = "\t"  # a tab is awkward to type in a shell
+    if delimiter is not None and len(delimiter) != 1:
+        raise UsageError(f"--delimiter must be one character, not {delimiter!r}.")
+    return InputPlan(
+        files=tuple(files),
+        read=ReadOptions(
+            fmt=InputFormat(input_format) if input_format else None,
+            sheet=sheet,
+            delimiter=delimiter,
+            encoding=encoding,
+            max_record_chars=config.max_record_chars,
+        ),
+        mapping=_mapping(config, mapping_path),
+        normalize=NormalizeOptions(default_region=_region(region or config.default_region)),
+    )
+
+
+def _region(region: str | None) -> str | None:
+    if region is None:
+        return None
+    import phonenumbers
+
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise UsageError(
+            f"Unknown region {region!r}.", "Use an ISO 3166-1 alpha-2 code such as FR or GB."
+        )
+    return code
+
+
+def _mapping(config: Config, mapping_path: Path | None) -> MappingSpec | None:
+    if mapping_path is None:
+        if config.mapping is None:
+            return None
+        return MappingSpec.from_mapping(config.mapping, f"{config.path}: mapping")
+    import yaml
+
+    try:
+        data = yaml.safe_load(mapping_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"Mapping file {mapping_path} does not exist.") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"Cannot read mapping file {mapping_path}: {exc}") from None
+    if isinstance(data, dict) and set(data) == {"mapping"}:
+        data = data["mapping"]
+    return MappingSpec.from_mapping(data, f"--mapping {mapping_path}")
+
+
+def report_settings(
+    *,
+    provider: str | None,
+    dry_run: bool,
+    output: str,
+    show: str,
+    report: Path | None,
+    rejects: Path | None,
+    command: str,
+) -> ReportSettings:
+    for path in (report, rejects):
+        if path is not None:
+            check_report_path(path)
+    if rejects is not None and rejects.suffix.lower() != ".csv":
+        raise UsageError(f"--rejects writes CSV: give a .csv path, not {rejects}.")
+    return ReportSettings(
+        provider=provider,
+        dry_run=dry_run,
+        output=OutputMode(output),
+        show=ShowMode(show),
+        report_path=report,
+        rejects_path=rejects,
+        command=command,
+    )

@@ -8,6 +8,7 @@ credentials come from the environment variables the README tells the reader to s
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shlex
 import shutil
@@ -127,3 +128,15 @@ def test_the_ci_recipe_is_valid_yaml_naming_a_readme_command() -> None:
     run = next(step["run"] for step in parsed if "contactctl import" in step.get("run", ""))
     assert "--report report.xml" in run
     assert "--journal" in run
+
+
+def test_the_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (example,) = _blocks("python")
+    (tmp_path / "sample_data").mkdir()
+    shutil.copy(ROOT / "sample_data" / "contacts.csv", tmp_path / "sample_data")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    namespace["import_leads"]()
+    written = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    assert written["summary"]["added"] == 58

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contactctl.cli.common import input_plan, report_settings
 from contactctl.cli.import_args import ImportArgs
 from contactctl.config import Config, config_is_readable_by_others, load_config
 from contactctl.errors import UsageError
 from contactctl.model import OnDuplicate
-from contactctl.plan import ImportPlan, Tuning
+from contactctl.plan import ImportPlan, Tuning, input_plan, report_settings
 from contactctl.printable import printable
 from contactctl.providers.base import RunOptions
 

@@ -26,10 +26,10 @@ def mapping_command(
     def body() -> ExitCode:
         from contextlib import ExitStack
 
-        from contactctl.cli.common import input_plan
         from contactctl.config import load_config
         from contactctl.mapping import ColumnMap
         from contactctl.mapping_yaml import mapping_yaml
+        from contactctl.plan import input_plan
         from contactctl.readers import open_table
         from contactctl.sampling import peek
 

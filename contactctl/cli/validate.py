@@ -27,8 +27,9 @@ def validate_command(
     """Check contact files the way import would, without sending anything."""
 
     def body() -> ExitCode:
-        from contactctl.cli.common import consoles, input_plan, report_settings
+        from contactctl.cli.common import consoles
         from contactctl.config import load_config
+        from contactctl.plan import input_plan, report_settings
         from contactctl.validator import run_validate
 
         loaded = load_config(config)

@@ -79,6 +79,8 @@ class Reporter:
         self._order.expect(sources)
 
     def add(self, result: RowResult) -> None:
+        if self.settings.on_result is not None:
+            self.settings.on_result(result)
         self._order.rank(result.source)
         self._summary.count(result.status)
         tally = self._per_source.get(result.source)

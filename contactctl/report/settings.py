@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from contactctl.errors import UsageError
-from contactctl.model import OutputMode, ShowMode
+from contactctl.model import OutputMode, RowResult, ShowMode
 
 __all__ = ["OutputMode", "ReportFormat", "ReportSettings", "ShowMode"]
 
@@ -30,6 +31,8 @@ class ReportSettings:
     report_path: Path | None = None
     rejects_path: Path | None = None
     command: str = "import"
+    # Called with each row's result as it is known (the Python API's on_result).
+    on_result: Callable[[RowResult], None] | None = None
 
 
 def report_format(path: Path) -> ReportFormat:
