@@ -8,6 +8,7 @@ resumed without sending anything twice.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -52,6 +53,10 @@ class ResumeFilter:
                 reason = f"unchanged since {earlier.confirmed_at}"
                 return RowResult.for_contact(contact, Status.SKIPPED, reason, id=earlier.vendor_id)
         self.hashes[key] = digest
+        if self._provider.updates_by_known_id:
+            known = self._journal.vendor_id(key)
+            if known is not None:
+                return dataclasses.replace(contact, known_id=known)
         return contact
 
 
@@ -66,6 +71,7 @@ class JournalHooks(SendHooks):
 
     def after_send(self, batch: Sequence[Contact], results: Sequence[RowResult]) -> None:
         confirmed: list[tuple[str, str, str, str | None]] = []
+        up_to_date: list[tuple[str, str, str | None]] = []
         abandoned: list[str] = []
         uncertain: list[str] = []
         for contact, result in zip(batch, results, strict=True):
@@ -75,6 +81,8 @@ class JournalHooks(SendHooks):
                 continue
             if result.status in WRITTEN_STATUSES:
                 confirmed.append((key, digest, str(result.status), result.id))
+            elif _found_up_to_date(result):
+                up_to_date.append((key, digest, result.id))
             elif result.status is Status.SKIPPED or result.delivery is Delivery.NOT_SENT:
                 # Kept as it was at the vendor, or surely not sent: this content did not land.
                 abandoned.append(key)
@@ -83,6 +91,8 @@ class JournalHooks(SendHooks):
                 uncertain.append(key)
         if confirmed:
             self._journal.confirm(confirmed)
+        if up_to_date:
+            self._journal.confirm_up_to_date(up_to_date)
         if abandoned:
             self._journal.abandon(abandoned)
         if uncertain:
@@ -95,3 +105,9 @@ class JournalHooks(SendHooks):
             if key is not None and key in self._hashes:
                 pairs.append((key, self._hashes[key]))
         return pairs
+
+
+def _found_up_to_date(result: RowResult) -> bool:
+    """A row skipped because the vendor already holds exactly this content (a look-up showed
+    it): the content is there, so the next run may call it unchanged without asking again."""
+    return result.status is Status.SKIPPED and result.delivery is Delivery.LANDED

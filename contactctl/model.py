@@ -122,6 +122,9 @@ class Contact:
     notes: tuple[str, ...] = ()
     # The original record, kept so a failure can be written back to the rejects file.
     raw: RawRow | None = field(default=None, compare=False, repr=False)
+    # The vendor's id for this contact from a confirmed earlier delivery to the same account
+    # (the journal's), for providers that can update by id without a look-up.
+    known_id: str | None = None
 
     @property
     def display_name(self) -> str | None:

@@ -7,7 +7,7 @@ _THIS_CONTACT = "provider = ? AND account = ? AND identity = ?"
 UNCHANGED = f"""
 SELECT content_hash, status, vendor_id, confirmed_at FROM deliveries
 WHERE {_THIS_CONTACT} AND content_hash = ?
-  AND status IN ('added', 'updated', 'upserted')
+  AND status IN ('added', 'updated', 'upserted', 'skipped')
   AND (intent_hash IS NULL OR intent_hash = content_hash)
   AND coalesce(delivery, 'landed') = 'landed'
 """
@@ -18,7 +18,11 @@ PENDING = (
 
 PENDING_FOR = f"SELECT 1 FROM deliveries WHERE {_THIS_CONTACT} AND intent_hash IS NOT NULL"
 
-VENDOR_ID = f"SELECT vendor_id FROM deliveries WHERE {_THIS_CONTACT}"
+VENDOR_ID = f"""
+SELECT vendor_id FROM deliveries
+WHERE {_THIS_CONTACT} AND status IN ('added', 'updated', 'upserted', 'skipped')
+  AND vendor_id IS NOT NULL
+"""
 
 INTEND = """
 INSERT INTO deliveries (provider, account, identity, intent_hash, intent_at, intent_run)

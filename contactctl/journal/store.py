@@ -6,9 +6,11 @@ the two leaves the intents in place; the next run sees them in `pending` and che
 with the vendor before writing them again, so each contact is delivered exactly once.
 
 What counts as delivered (and so as `unchanged` next time): a confirmed added, updated or
-upserted row. A row the vendor `skipped` because it already had the contact (--on-duplicate skip)
-was NOT delivered with this content: the vendor kept its old data, so the row is not recorded as
-unchanged and a later run with updates on sends it. Its vendor id is kept, its intent cleared.
+upserted row, and a row a look-up showed the vendor already holds with this exact content
+(`confirm_up_to_date`). A row the vendor `skipped` because it already had the contact
+(--on-duplicate skip) was NOT delivered with this content: the vendor kept its old data, so
+the row is not recorded as unchanged and a later run with updates on sends it. Its vendor id
+is kept, its intent cleared.
 """
 
 from __future__ import annotations
@@ -151,6 +153,20 @@ class Journal:
             db.executemany(sql.CONFIRM_SKIPPED, skipped)
         with self._mutex:
             self._confirmed_rows += len(delivered)
+
+    def confirm_up_to_date(self, outcomes: Sequence[tuple[str, str, str | None]]) -> None:
+        """Record [(identity, content_hash, vendor_id)] a look-up showed the vendor already
+        holds with this content: nothing was written, yet the next run may call it unchanged
+        (status `skipped`, with the content hash a `--on-duplicate skip` row never gets)."""
+        if not outcomes:
+            return
+        at = iso(utc_now())
+        rows = [
+            (*self._key(identity), digest, Status.SKIPPED.value, vendor_id, at)
+            for identity, digest, vendor_id in outcomes
+        ]
+        with self._transaction() as db:
+            db.executemany(sql.CONFIRM_DELIVERED, rows)
 
     def may_have_landed(self, identities: Sequence[str]) -> None:
         """Record that these rows' requests may have landed: their intents stay open, so they

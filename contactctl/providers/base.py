@@ -61,6 +61,9 @@ class Provider(ABC, Generic[S]):
     # Whether `find_created` can tell if a create that may have landed did (a vendor whose
     # create is not idempotent must): the core then runs the create-once protocol.
     looks_up_created: ClassVar[bool] = False
+    # Whether the provider can use `Contact.known_id` (the journal's vendor id) to update a
+    # contact without looking it up first.
+    updates_by_known_id: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -49,14 +49,17 @@ if TYPE_CHECKING:
 CONTACTS_PATH = "/v1/contacts"
 NAME_FALLBACKS = ("phone",)
 SKIPPED_REASON = "already at Callbell; kept as it was (--on-duplicate skip)"
+UP_TO_DATE_REASON = "already up to date at Callbell"
 
 
 @dataclass(frozen=True)
 class _Found:
-    """A contact the look-up found: its uuid and the tags it has."""
+    """A contact the look-up found: its uuid, and what an update could change."""
 
     uuid: str
     tags: tuple[str, ...]
+    name: str | None = None
+    custom_fields: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Callbell(Provider[CallbellSettings]):
     settings_type: ClassVar[type[ProviderSettings]] = CallbellSettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id", "opt_in")
     looks_up_created: ClassVar[bool] = True
+    updates_by_known_id: ClassVar[bool] = True
 
     def check_run(self) -> None:
         fallback = self.settings.name_fallback
@@ -113,17 +117,59 @@ class Callbell(Provider[CallbellSettings]):
         return [await self._push_one(contact, api) for contact in batch]
 
     async def _push_one(self, contact: Contact, api: Api) -> RowResult:
+        if self._may_patch_by_known_id(contact):
+            patched = await self._patch(contact, contact.known_id or "", (), api, gone_ok=True)
+            if patched is not None:
+                return patched
+            # The uuid the journal held is gone (deleted at Callbell): look the number up.
         found = await self._find(contact, api)
         if found is not None and self.run.on_duplicate is OnDuplicate.SKIP:
             return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found.uuid)
+        if found is not None and self._holds_already(found, contact):
+            return RowResult.for_contact(
+                contact, Status.SKIPPED, UP_TO_DATE_REASON, id=found.uuid, delivery=Delivery.LANDED
+            )
         if found is not None:
-            path = f"{CONTACTS_PATH}/{found.uuid}"
-            body = self._update_body(contact, kept_tags=found.tags)
-            reply = await api.call("PATCH", path, json=body)
-            if _uuid(reply.data) is None:  # a 2xx without the contact proves nothing (#14.3)
-                return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
-            return RowResult.for_contact(contact, Status.UPDATED, id=found.uuid)
+            patched = await self._patch(contact, found.uuid, found.tags, api, gone_ok=False)
+            assert patched is not None  # only a gone_ok PATCH may come back empty
+            return patched
         return await self._create(contact, api)
+
+    def _may_patch_by_known_id(self, contact: Contact) -> bool:
+        """A journal-held uuid saves the look-up, unless the row adds tags: PATCH replaces
+        the tag list, so keeping the contact's own tags needs the look-up's list."""
+        return (
+            contact.known_id is not None
+            and self.run.on_duplicate is OnDuplicate.UPDATE
+            and not merged_tags(contact, self.run.tags)
+        )
+
+    async def _patch(
+        self, contact: Contact, uuid: str, kept_tags: Sequence[str], api: Api, *, gone_ok: bool
+    ) -> RowResult | None:
+        """PATCH the contact `uuid`; None when `gone_ok` and Callbell no longer has it."""
+        body = self._update_body(contact, kept_tags=kept_tags)
+        accept = frozenset({404}) if gone_ok else frozenset()
+        reply = await api.call("PATCH", f"{CONTACTS_PATH}/{uuid}", json=body, accept=accept)
+        if reply.status_code == 404:
+            return None
+        if _uuid(reply.data) is None:  # a 2xx without the contact proves nothing (#14.3)
+            return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
+        return RowResult.for_contact(contact, Status.UPDATED, id=uuid)
+
+    def _holds_already(self, found: _Found, contact: Contact) -> bool:
+        """Whether the PATCH would change nothing: the name, every tag the row adds (Callbell
+        spells them its way: compared ignoring case) and every custom field are there."""
+        name = contact.display_name
+        if name is not None and name != found.name:
+            return False
+        have = {tag.casefold() for tag in found.tags}
+        if any(tag.casefold() not in have for tag in merged_tags(contact, self.run.tags)):
+            return False
+        fields = found.custom_fields or {}
+        return all(
+            fields.get(key) == value for key, value in drop_blank(dict(contact.attributes)).items()
+        )
 
     async def _create(self, contact: Contact, api: Api) -> RowResult:
         # Not idempotent: when this may have landed, the core looks it up (find_created).
@@ -153,7 +199,12 @@ class Callbell(Provider[CallbellSettings]):
                 "Callbell's look-up answer has no contact uuid; nothing was sent for this row",
                 delivery=Delivery.NOT_SENT,
             )
-        return _Found(uuid, _tags(reply.data))
+        entry = _entry(reply.data)
+        name = entry.get("name") if isinstance(entry.get("name"), str) else None
+        fields = entry.get("customFields", entry.get("custom_fields"))
+        return _Found(
+            uuid, _tags(reply.data), name, fields if isinstance(fields, Mapping) else None
+        )
 
     def _create_body(self, contact: Contact) -> dict[str, object]:
         name = contact.display_name
@@ -187,6 +238,14 @@ def _uuid(data: Any) -> str | None:
         entry = entry[0] if entry else None
     uuid = entry.get("uuid") if isinstance(entry, Mapping) else None
     return str(uuid) if uuid else None
+
+
+def _entry(data: Any) -> Mapping[str, Any]:
+    """The contact object of an answer (`{"contact": {...}}` or `{"contact": [{...}]}`)."""
+    entry = data.get("contact") if isinstance(data, Mapping) else None
+    if isinstance(entry, list):
+        entry = entry[0] if entry else None
+    return entry if isinstance(entry, Mapping) else {}
 
 
 def _tags(data: Any) -> tuple[str, ...]:

@@ -139,14 +139,16 @@ def test_tags_and_custom_fields_pass_through_and_blanks_never_wipe(sandbox: Any)
         bare = contact(3, "+33612345601", name=None)
         results = push_each(provider(base_url, name_fallback="phone"), [bare])
         [record] = emulator.stored()
-        patch = next(r for r in emulator.requests if r.method == "PATCH").json
+        patches = [r for r in emulator.requests if r.method == "PATCH"]
 
-    assert results[0].status is Status.UPDATED
+    # A row of blanks would change nothing: it is up to date, and no PATCH goes out.
+    assert results[0].status is Status.SKIPPED
+    assert results[0].reason == "already up to date at Callbell"
+    assert patches == []
     assert record["tags"] == ["vip", "lead"]
     assert record["customFields"] == {"City": "Lyon"}
     # The fallback names new contacts only; an update never replaces a name with a number.
     assert record["name"] == "Axelle Durand"
-    assert patch == {}
 
 
 def test_name_fallback_names_a_new_contact_after_its_number(sandbox: Any) -> None:
