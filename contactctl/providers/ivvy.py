@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, BatchRejected, UsageError
-from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers import catalog
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
@@ -60,6 +60,8 @@ SMS_STATUSES = (1, 2, 3, 4)
 AUTH_CODES = frozenset({401, 403, 462, 463})
 SKIPPED_REASON = "already at iVvy; kept as it was (--on-duplicate skip)"
 PER_PAGE = 100  # iVvy caps perPage (undocumented cap); more matches are paged with `start`
+UNKNOWN_CONTACT_CODE = 24096  # "Unable to find contact": an id that is not (or no longer) there
+UP_TO_DATE_REASON = "already up to date at iVvy"
 MAX_PAGES = 10  # matches of one e-mail or externalId beyond this are not read: the row fails
 
 
@@ -97,6 +99,7 @@ class Ivvy(Provider[IvvySettings]):
     settings_type: ClassVar[type[ProviderSettings]] = IvvySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("tags", "lists", "opt_in")
     looks_up_created: ClassVar[bool] = True
+    updates_by_known_id: ClassVar[bool] = True
     has_tags: ClassVar[bool] = False
 
     def __init__(self, settings: IvvySettings, run: RunOptions) -> None:
@@ -176,19 +179,62 @@ class Ivvy(Provider[IvvySettings]):
         return [await self._push_one(contact, api) for contact in batch]
 
     async def _push_one(self, contact: Contact, api: Api) -> RowResult:
-        found, key = await self._find(contact, api)
+        if contact.known_id is not None and self.run.on_duplicate is OnDuplicate.UPDATE:
+            updated = await self._update(contact, contact.known_id, api, gone_ok=True)
+            if updated is not None:
+                return updated
+            # The id the journal held is gone at iVvy: look the contact up.
+        entries, key = await self._find_entries(contact, api)
+        found = _ids(entries)
         if len(found) > 1:
             reason = f"{len(found)} iVvy contacts have {key}"
             return RowResult.for_contact(contact, Status.FAILED, f"{reason}; none was changed")
         if found and self.run.on_duplicate is OnDuplicate.SKIP:
             return RowResult.for_contact(contact, Status.SKIPPED, SKIPPED_REASON, id=found[0])
+        if found and self._holds_already(entries[0], contact):
+            return RowResult.for_contact(
+                contact, Status.SKIPPED, UP_TO_DATE_REASON, id=found[0], delivery=Delivery.LANDED
+            )
         if found:
-            body = {"id": _as_id(found[0]), **self._body(contact, creating=False)}
-            contact_id = await self._add_or_update(api, body, idempotent=True)
-            if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
-                return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
-            return RowResult.for_contact(contact, Status.UPDATED, id=contact_id)
+            updated = await self._update(contact, found[0], api, gone_ok=False)
+            assert updated is not None  # only a gone_ok update may come back empty
+            return updated
         return await self._add(contact, api)
+
+    async def _update(
+        self, contact: Contact, contact_id: str, api: Api, *, gone_ok: bool
+    ) -> RowResult | None:
+        """addOrUpdateContact with `id`; None when `gone_ok` and iVvy has no such contact."""
+        body = {"id": _as_id(contact_id), **self._body(contact, creating=False)}
+        reply = await api.call(
+            "POST",
+            CONTACT_PATH,
+            json=body,
+            params={"action": "addOrUpdateContact"},
+            accept=frozenset({404}) if gone_ok else frozenset(),
+        )
+        if gone_ok and _is_unknown_contact(reply.status_code, reply.data):
+            return None
+        data = self._checked(reply.data)
+        returned = data.get("id") if isinstance(data, Mapping) else None
+        if returned is None:  # a 2xx without the contact's id proves nothing (#14.3)
+            return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
+        return RowResult.for_contact(contact, Status.UPDATED, id=str(returned))
+
+    def _holds_already(self, entry: Mapping[str, Any], contact: Contact) -> bool:
+        """Whether an update would change nothing the look-up can show: every field sent is
+        there as sent (e-mail ignoring case). Groups and custom fields are not in the list
+        answer, so a row that sends them is always written."""
+        body = self._body(contact, creating=False)
+        if "groups" in body or "customFields" in body:
+            return False
+        for key, value in body.items():
+            held = entry.get(key)
+            if key == "email" and isinstance(held, str) and isinstance(value, str):
+                held, value = held.lower(), value.lower()
+            if held != value:
+                return False
+        return True
 
     async def _add(self, contact: Contact, api: Api) -> RowResult:
         missing = self._missing_to_add(contact)
@@ -205,22 +251,24 @@ class Ivvy(Provider[IvvySettings]):
         return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
-        found, _key = await self._find(contact, api)
-        return found[0] if found else None
+        entries, _key = await self._find_entries(contact, api)
+        return _ids(entries)[0] if entries else None
 
-    async def _find(self, contact: Contact, api: Api) -> tuple[list[str], str]:
-        """Ids of the contacts iVvy holds for this row, and what matched them (for messages)."""
+    async def _find_entries(
+        self, contact: Contact, api: Api
+    ) -> tuple[list[Mapping[str, Any]], str]:
+        """The contacts iVvy holds for this row, and what matched them (for messages)."""
         external_id, email = contact.external_id, (contact.email or "").lower()
         if external_id:
             found = await self._list(api, "externalId", external_id)
             exact = [e for e in found if str(e.get("externalId")) == external_id]
             if exact or not email:
-                return _ids(exact), f"externalId {external_id!r}"
+                return exact, f"externalId {external_id!r}"
         found = await self._list(api, "email", contact.email or "")
         same = [e for e in found if str(e.get("email") or "").lower() == email]
         if external_id:  # a contact with another externalId is another person
             same = [e for e in same if not e.get("externalId")]
-        return _ids(same), f"e-mail {contact.email!r}"
+        return same, f"e-mail {contact.email!r}"
 
     async def _list(self, api: Api, key: str, value: str) -> list[Mapping[str, Any]]:
         """Every contact getContactList returns for `{key: value}`, page by page."""
@@ -301,6 +349,12 @@ def _check_choice(key: str, value: int | None, allowed: tuple[int, ...]) -> None
     if value is not None and value not in allowed:
         choices = ", ".join(str(v) for v in allowed)
         raise UsageError(f"Config key providers.ivvy.{key} must be one of {choices}, not {value}.")
+
+
+def _is_unknown_contact(status: int, data: Any) -> bool:
+    """iVvy's "Unable to find contact" (specific code 24096), at HTTP 404 or in a 2xx body."""
+    code = data.get("specificCode") if isinstance(data, Mapping) else None
+    return status == 404 or _as_int(code) == UNKNOWN_CONTACT_CODE
 
 
 def _ids(entries: list[Mapping[str, Any]]) -> list[str]:

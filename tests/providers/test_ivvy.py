@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -135,17 +136,18 @@ def test_an_update_needs_no_names_and_wipes_nothing(sandbox: Any) -> None:
             provider(base_url),
             [contact(2, external_id="CRM-1", email="bobby@example.com", phone="+61455550000")],
         )
-        bare = Contact(source="contacts.csv", row=3, external_id="CRM-1")
+        # Only a new number: no names, no e-mail (a row of blanks would be up to date).
+        bare = Contact(source="contacts.csv", row=3, external_id="CRM-1", phone="+61455550001")
         results = push_each(provider(base_url), [bare])
         [stored] = emulator.stored()
         update = emulator.requests[-1].json
 
     assert results[0].status is Status.UPDATED
-    assert update == {"id": 1, "externalId": "CRM-1"}
+    assert update == {"id": 1, "externalId": "CRM-1", "phone": "+61455550001"}
     assert (stored["firstName"], stored["email"], stored["phone"]) == (
         "Bobby",
         "bobby@example.com",
-        "+61455550000",
+        "+61455550001",
     )
 
 
@@ -308,7 +310,8 @@ def test_an_update_answered_without_the_id_is_not_confirmed(sandbox: Any) -> Non
             if request.url.params.get("action") == "addOrUpdateContact" and "id" in body:
                 emulator.faults.answer_next({"success": True})
 
-        again = push_each(provider(base_url), [row], [no_id_for_the_update])
+        changed = dataclasses.replace(row, phone="+61455550001")  # so an update is needed
+        again = push_each(provider(base_url), [changed], [no_id_for_the_update])
     assert again[0].status is Status.FAILED
     assert again[0].reason == "not confirmed: iVvy's answer has no contact id"
 
