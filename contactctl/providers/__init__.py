@@ -1,15 +1,14 @@
 """The provider registry: our vendors by name, plus third parties' through entry points.
 
-A third-party package registers `name = "package.module:ProviderClass"` in the entry-point
-group `contactctl.providers`; a name of ours cannot be taken over.
+Ours are one line each in BUILTIN; a third-party package registers
+`name = "package.module:ProviderClass"` in the entry-point group `contactctl.providers`
+(read with importlib.metadata when a name is not ours, or to list them); a name of ours
+cannot be taken over.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.machinery
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 from contactctl.errors import ConfigError
@@ -62,14 +61,12 @@ def provider_class(name: str) -> type[Any]:
 
 
 def provider_profiles() -> list[Profile | tuple[str, Exception]]:
-    """Every provider's profile, by name; a third party's that cannot load, with its error.
-
-    Ours come from the catalog, so listing them imports no provider module.
-    """
-    from contactctl.providers.catalog import PROFILES
+    """Every provider's profile, by name; a third party's that cannot load, with its error."""
     from contactctl.providers.profile import Profile
 
-    listed: list[Profile | tuple[str, Exception]] = [PROFILES[n] for n in sorted(BUILTIN)]
+    listed: list[Profile | tuple[str, Exception]] = [
+        Profile.of(provider_class(name)) for name in sorted(BUILTIN)
+    ]
     for name, entry in _plugins():
         try:
             listed.append(Profile.of(entry.load()))
@@ -84,49 +81,6 @@ def _plugins() -> list[tuple[str, Any]]:
 
 
 def _entry_points() -> dict[str, Any]:
-    if not _may_declare_entry_points():
-        return {}
     from importlib.metadata import entry_points
 
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-
-
-def _may_declare_entry_points() -> bool:
-    """False only when no distribution on sys.path can declare our entry-point group.
-
-    importlib.metadata takes about 50 ms to import (it parses package metadata with the email
-    package), more than the rest of `contactctl providers`. Most installs have no plug-in, and
-    this answers that in about a millisecond: it reads only the entry_points.txt files of
-    plain directories. Anything else on the path (a zip, an egg, a metadata finder of its own)
-    is left to importlib.metadata.
-    """
-    if any(
-        hasattr(finder, "find_distributions") and finder is not importlib.machinery.PathFinder
-        for finder in sys.meta_path
-    ):
-        return True
-    group = ENTRY_POINT_GROUP.encode()
-    for entry in sys.path:
-        if not isinstance(entry, str) or entry.lower().endswith(".egg"):
-            return True
-        directory = entry or "."
-        try:
-            names = os.listdir(directory)
-        except NotADirectoryError:
-            return True
-        except OSError:
-            continue  # absent or unreadable: importlib.metadata finds nothing there either
-        for name in names:
-            if name.lower().endswith((".dist-info", ".egg-info")) and group in _read_entry_points(
-                os.path.join(directory, name, "entry_points.txt")
-            ):
-                return True
-    return False
-
-
-def _read_entry_points(path: str) -> bytes:
-    try:
-        with open(path, "rb") as file:
-            return file.read()
-    except OSError:
-        return b""

@@ -34,10 +34,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import ProviderError, UsageError
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
-from contactctl.providers import catalog
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
-from contactctl.providers.profile import Channel, Profile
+from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -73,7 +72,24 @@ class CallbellSettings(ProviderSettings):
 
 
 class Callbell(Provider[CallbellSettings]):
-    profile: ClassVar[Profile] = catalog.CALLBELL
+    # What `contactctl providers` lists; where a limit is undocumented, our default.
+    profile: ClassVar[Profile] = Profile(
+        name="callbell",
+        vendor="Callbell",
+        limits=Limits(
+            default_batch=1,
+            max_batch=1,
+            batch_documented=True,
+            requests_per_second=250,
+            max_requests_per_second=300,
+            rate_documented=True,
+            default_concurrency=32,
+        ),
+        identity=Identity.PHONE,
+        required_fields="phone, name (or config name_fallback: phone)",
+        duplicate_modes=UPDATE_OR_SKIP,
+        phone_format="E.164 digits, no +",
+    )
     docs_url: ClassVar[str] = "https://docs.callbell.eu/api/reference/contacts_api/post_contacts"
     default_base_url: ClassVar[str] = "https://api.callbell.eu"
     channel: ClassVar[Channel] = Channel.WHATSAPP

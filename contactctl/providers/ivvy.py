@@ -41,10 +41,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, BatchRejected, UsageError
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
-from contactctl.providers import catalog
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
-from contactctl.providers.profile import Channel, Profile
+from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
 
@@ -88,7 +87,23 @@ REGION_HOSTS = {
 
 
 class Ivvy(Provider[IvvySettings]):
-    profile: ClassVar[Profile] = catalog.IVVY
+    # What `contactctl providers` lists; where a limit is undocumented, our default.
+    profile: ClassVar[Profile] = Profile(
+        name="ivvy",
+        vendor="iVvy",
+        limits=Limits(
+            default_batch=1,
+            max_batch=1,
+            batch_documented=True,
+            requests_per_second=5,
+            max_requests_per_second=5,
+            rate_documented=False,
+        ),
+        identity=Identity.EXTERNAL_ID_ELSE_EMAIL,
+        required_fields="external_id or email; to add: first name, last name, email",
+        duplicate_modes=UPDATE_OR_SKIP,
+        phone_format="+E.164",
+    )
     docs_url: ClassVar[str] = "https://developer.ivvy.com/contact/add-or-update-contact"
     default_base_url: ClassVar[str] = "https://api.eu-west-2.ivvy.com"
     channel: ClassVar[Channel] = Channel.ANY

@@ -23,10 +23,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers import catalog
 from contactctl.providers.base import Provider
 from contactctl.providers.common import drop_blank, echoed_digits, first_and_last
-from contactctl.providers.profile import Channel, Profile
+from contactctl.providers.profile import (
+    UPDATE_OR_SKIP,
+    Channel,
+    Identity,
+    Profile,
+    undocumented_batches,
+)
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -53,7 +58,16 @@ class OctopushSettings(ProviderSettings):
 
 
 class Octopush(Provider[OctopushSettings]):
-    profile: ClassVar[Profile] = catalog.OCTOPUSH
+    # What `contactctl providers` lists; where a limit is undocumented, our default.
+    profile: ClassVar[Profile] = Profile(
+        name="octopush",
+        vendor="Octopush",
+        limits=undocumented_batches(200),
+        identity=Identity.PHONE,
+        required_fields="phone",
+        duplicate_modes=UPDATE_OR_SKIP,
+        phone_format="+E.164",
+    )
     docs_url: ClassVar[str] = (
         "https://dev.octopush.com/en/sms-gateway-api-documentation/add-a-contact/"
     )

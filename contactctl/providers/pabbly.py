@@ -38,10 +38,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, ProviderError, RunAborted
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
-from contactctl.providers import catalog
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
-from contactctl.providers.profile import Channel, Profile
+from contactctl.providers.profile import (
+    UPDATE_OR_SKIP,
+    Channel,
+    Identity,
+    Profile,
+    undocumented_batches,
+)
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -75,7 +80,16 @@ class _Answer:
 
 
 class Pabbly(Provider[PabblySettings]):
-    profile: ClassVar[Profile] = catalog.PABBLY
+    # What `contactctl providers` lists; where a limit is undocumented, our default.
+    profile: ClassVar[Profile] = Profile(
+        name="pabbly",
+        vendor="Pabbly Chatflow",
+        limits=undocumented_batches(100),
+        identity=Identity.PHONE,
+        required_fields="phone",
+        duplicate_modes=UPDATE_OR_SKIP,
+        phone_format="E.164 digits, no +",
+    )
     docs_url: ClassVar[str] = "https://apidocs.pabbly.com/pabbly/chatflow/contacts/create-contacts"
     default_base_url: ClassVar[str] = "https://chatflow.pabbly.com"
     channel: ClassVar[Channel] = Channel.WHATSAPP

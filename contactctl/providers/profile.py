@@ -1,6 +1,7 @@
 """What a provider declares about its vendor: the facts `contactctl providers` lists.
 
-Kept apart from the provider interface so that listing our vendors imports no provider code.
+Each vendor's module declares its own (`profile = Profile(...)` on the provider class), so
+one file holds everything about a vendor.
 """
 
 from __future__ import annotations
@@ -46,6 +47,21 @@ class Limits:
     max_concurrency: int = 64
 
 
+UPDATE_OR_SKIP = (OnDuplicate.UPDATE, OnDuplicate.SKIP)
+
+
+def undocumented_batches(size: int) -> Limits:
+    """A batch vendor that documents neither a batch cap nor a rate: our defaults, 5 req/s."""
+    return Limits(
+        default_batch=size,
+        max_batch=size,
+        batch_documented=False,
+        requests_per_second=5,
+        max_requests_per_second=5,
+        rate_documented=False,
+    )
+
+
 @dataclass(frozen=True)
 class Profile:
     """One vendor as `contactctl providers` shows it; a Provider class carries the same."""
@@ -60,7 +76,10 @@ class Profile:
 
     @classmethod
     def of(cls, provider_class: type[Any]) -> Profile:
-        """The profile a provider class declares through its attributes (third parties')."""
+        """The profile a provider class declares (`profile`, or the attributes it stands for)."""
+        declared = provider_class.__dict__.get("profile")
+        if isinstance(declared, Profile):
+            return declared
         return cls(
             name=provider_class.name,
             vendor=provider_class.vendor,

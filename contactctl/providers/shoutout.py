@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
 from contactctl.model import Contact, OnDuplicate, RowResult, Status
-from contactctl.providers import catalog
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, echoed_digits, merged_tags
-from contactctl.providers.profile import Channel, Profile
+from contactctl.providers.profile import Channel, Identity, Profile, undocumented_batches
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
@@ -45,7 +44,16 @@ class ShoutoutSettings(ProviderSettings):
 
 
 class Shoutout(Provider[ShoutoutSettings]):
-    profile: ClassVar[Profile] = catalog.SHOUTOUT
+    # What `contactctl providers` lists; where a limit is undocumented, our default.
+    profile: ClassVar[Profile] = Profile(
+        name="shoutout",
+        vendor="ShoutOUT",
+        limits=undocumented_batches(100),
+        identity=Identity.EXTERNAL_ID_ELSE_PHONE,
+        required_fields="phone or external_id",
+        duplicate_modes=(OnDuplicate.UPDATE,),
+        phone_format="E.164 digits, no +",
+    )
     docs_url: ClassVar[str] = "https://developers.getshoutout.com/"
     default_base_url: ClassVar[str] = "https://api.getshoutout.com"
     channel: ClassVar[Channel] = Channel.SMS

@@ -54,6 +54,7 @@ PRIVATE = ("note", "botStatus", "teamUuid", "channelUuid")
 
 class CallbellEmulator(Emulator):
     name: ClassVar[str] = "callbell"
+    phone_field: ClassVar[str] = "phoneNumber"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts", "_by_digits")
     default_requests_per_second: ClassVar[float] = 300.0
 

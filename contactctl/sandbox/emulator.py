@@ -61,6 +61,7 @@ def format_seconds(seconds: float) -> str:
 
 class Emulator(ABC):
     name: ClassVar[str]
+    phone_field: ClassVar[str]  # the key of a stored contact that holds its number
     default_max_batch: ClassVar[int | None] = None
     default_requests_per_second: ClassVar[float] = DEFAULT_REQUESTS_PER_SECOND
 

@@ -64,6 +64,7 @@ REQUIRED_TO_ADD = ("firstName", "lastName", "email")
 
 class IvvyEmulator(Emulator):
     name: ClassVar[str] = "ivvy"
+    phone_field: ClassVar[str] = "phone"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts", "_index", "_next_id")
 
     def __init__(

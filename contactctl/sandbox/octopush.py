@@ -48,6 +48,7 @@ E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 class OctopushEmulator(Emulator):
     name: ClassVar[str] = "octopush"
+    phone_field: ClassVar[str] = "phone_number"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts",)
     default_max_batch: ClassVar[int | None] = 200
 

@@ -55,6 +55,7 @@ MAX_PAGE = 25
 
 class PabblyEmulator(Emulator):
     name: ClassVar[str] = "pabbly"
+    phone_field: ClassVar[str] = "mobile"  # where a stored contact keeps its number
     default_max_batch: ClassVar[int | None] = 100
 
     def __init__(

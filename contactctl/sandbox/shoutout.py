@@ -46,6 +46,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 class ShoutoutEmulator(Emulator):
     name: ClassVar[str] = "shoutout"
+    phone_field: ClassVar[str] = "mobile_number"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts",)
     default_max_batch: ClassVar[int | None] = 100
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner, Result
 
 from contactctl.cli.app import app
 from contactctl.cli.providers import describe
-from contactctl.providers.catalog import PROFILES
+from contactctl.providers import BUILTIN, provider_class
+from contactctl.providers.profile import Profile
 from tests.cli.helpers import run_cli
 
 COMMANDS = ("import", "validate", "mapping", "providers", "sandbox")
@@ -95,10 +96,10 @@ def test_providers_json_lists_the_facts_the_text_shows() -> None:
     run = run_cli("providers", "--output", "json")
     assert run.exit_code == 0
     listed = {entry["name"]: entry for entry in json.loads(run.stdout)}
-    assert sorted(listed) == sorted(PROFILES)
+    assert sorted(listed) == sorted(BUILTIN)
     text = run_cli("providers").stdout
     for name, entry in listed.items():
-        profile = PROFILES[name]
+        profile = Profile.of(provider_class(name))
         assert describe(profile) in text
         assert entry["vendor"] == profile.vendor
         assert entry["default_batch"] == profile.limits.default_batch

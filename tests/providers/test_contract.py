@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contactctl.providers import provider_class, provider_names
 from contactctl.sandbox import EMULATORS
 from tests.cli.helpers import run_cli, write_config, write_csv
 from tests.conftest import SandboxFactory, VirtualClock
@@ -62,32 +63,22 @@ def _digits_phone(key: str) -> Callable[[dict[str, Any]], str]:
     return lambda record: "+" + str(record[key]).lstrip("+")
 
 
-VENDORS = [
-    Vendor(
-        "octopush",
-        2,
+def _vendor(name: str) -> Vendor:
+    """A registered provider with an emulator, as the suite drives it: batches of two where
+    the vendor batches, its emulator's phone field, and its last credential as the secret."""
+    cls = provider_class(name)
+    return Vendor(
+        name,
+        min(2, cls.limits.max_batch),
         _contacts_in,
-        lambda record: str(record["phone_number"]),
-        "api_key",
-    ),
-    Vendor(
-        "shoutout",
-        2,
-        _contacts_in,
-        _digits_phone("mobile_number"),
-        "api_key",
-    ),
-    Vendor("callbell", 1, _contacts_in, _digits_phone("phoneNumber"), "api_token"),
-    Vendor(
-        "pabbly",
-        2,
-        _contacts_in,
-        _digits_phone("mobile"),
-        "api_key",
-    ),
-    Vendor("ivvy", 1, _contacts_in, _digits_phone("phone"), "api_secret"),
-]
-PROVIDERS = [pytest.param(v, id=v.name) for v in VENDORS if v.name in EMULATORS]
+        _digits_phone(EMULATORS[name].phone_field),
+        cls.credential_keys()[-1],
+    )
+
+
+# Every registered provider that has an emulator: registering a vendor enrols it here.
+VENDORS = [_vendor(name) for name in provider_names() if name in EMULATORS]
+PROVIDERS = [pytest.param(v, id=v.name) for v in VENDORS]
 
 
 def _import(
