@@ -118,6 +118,10 @@ def report_settings(
             check_report_path(path)
     if rejects is not None and rejects.suffix.lower() != ".csv":
         raise UsageError(f"--rejects writes CSV: give a .csv path, not {rejects}.")
+    if report is not None and rejects is not None and report.resolve() == rejects.resolve():
+        raise UsageError(
+            f"--report and --rejects both name {report}.", "Give them different files."
+        )
     return ReportSettings(
         provider=provider,
         dry_run=dry_run,

@@ -12,7 +12,6 @@ from contactctl.journal.hashing import content_hash
 from contactctl.journal.store import Journal
 from contactctl.journal.values import (
     Delivered,
-    JournalStats,
     default_journal_path,
 )
 
@@ -22,7 +21,6 @@ __all__ = [
     "JournalBusy",
     "JournalError",
     "JournalFailed",
-    "JournalStats",
     "content_hash",
     "default_journal_path",
 ]

@@ -12,12 +12,6 @@ WHERE {_THIS_CONTACT} AND content_hash = ?
   AND coalesce(delivery, 'landed') = 'landed'
 """
 
-PENDING = (
-    "SELECT identity FROM deliveries WHERE provider = ? AND account = ? AND intent_hash IS NOT NULL"
-)
-
-PENDING_FOR = f"SELECT 1 FROM deliveries WHERE {_THIS_CONTACT} AND intent_hash IS NOT NULL"
-
 VENDOR_ID = f"""
 SELECT vendor_id FROM deliveries
 WHERE {_THIS_CONTACT} AND status IN ('added', 'updated', 'upserted', 'skipped')

@@ -2,8 +2,9 @@
 
 Protocol for one batch: `intend` before the request goes out, then `confirm` the outcomes the
 vendor gave, or `abandon` the intents when the request surely did not land. A run killed between
-the two leaves the intents in place; the next run sees them in `pending` and checks those rows
-with the vendor before writing them again, so each contact is delivered exactly once.
+the two leaves the intents in place: such a row is never `unchanged`, so the next run sends it
+again, and that cannot duplicate it (upsert vendors key by the number; Callbell and iVvy look a
+contact up before creating it), so each contact is delivered exactly once.
 
 What counts as delivered (and so as `unchanged` next time): a confirmed added, updated or
 upserted row, and a row a look-up showed the vendor already holds with this exact content
@@ -28,7 +29,7 @@ from contactctl.journal import sql
 from contactctl.journal.errors import JournalError, JournalFailed
 from contactctl.journal.lock import RunLock, lock_path_for
 from contactctl.journal.schema import make_folder, open_database
-from contactctl.journal.values import Delivered, JournalStats, iso
+from contactctl.journal.values import Delivered, iso
 from contactctl.model import WRITTEN_STATUSES, Status
 from contactctl.send.timing import utc_now
 
@@ -54,10 +55,8 @@ class Journal:
         self.provider = provider
         self.account = account
         self._mutex = threading.Lock()
-        self._commits = 0
         self._confirmed_rows = 0
         self._saved_rows = 0
-        self._saved_since: str | None = None
         self._closed = False
         started_at = utc_now()
         make_folder(path)
@@ -81,9 +80,9 @@ class Journal:
     def unchanged(self, identity: str, content_hash: str) -> Delivered | None:
         """The earlier delivery of exactly this content, or None if it must be sent.
 
-        A hit counts as a row the journal saved from sending (see `stats`): ask only for rows
-        that will be skipped on a hit. A row some earlier run meant to send with other content,
-        and never confirmed, is not unchanged: that content may have landed.
+        A hit counts as a row the journal saved from sending (the run's `rows_saved`): ask
+        only for rows that will be skipped on a hit. A row some earlier run meant to send with
+        other content, and never confirmed, is not unchanged: that content may have landed.
         """
         row = self._one(sql.UNCHANGED, identity, content_hash)
         if row is None:
@@ -91,34 +90,12 @@ class Journal:
         delivered = Delivered(identity, row[0], row[1], row[2], row[3])
         with self._mutex:
             self._saved_rows += 1
-            if self._saved_since is None or delivered.confirmed_at < self._saved_since:
-                self._saved_since = delivered.confirmed_at
         return delivered
-
-    def pending(self) -> set[str]:
-        """Identities with an intent and no outcome since: a killed run's uncertain rows.
-
-        Ask before this run intends anything; afterwards this run's own intents are included.
-        """
-        return {row[0] for row in self._all(sql.PENDING)}
-
-    def pending_for(self, identity: str) -> bool:
-        """Whether this contact has an intent with no outcome since (see `pending`)."""
-        return self._one(sql.PENDING_FOR, identity) is not None
 
     def vendor_id(self, identity: str) -> str | None:
         """The vendor's id from the last confirmation (to update without a look-up)."""
         row = self._one(sql.VENDOR_ID, identity)
         return None if row is None else row[0]
-
-    @property
-    def stats(self) -> JournalStats:
-        return JournalStats(self._saved_rows, self._saved_since)
-
-    @property
-    def commits(self) -> int:
-        """Transactions committed by this Journal (one WAL write each, whatever the row count)."""
-        return self._commits
 
     # Writing: each call is one transaction, whatever the number of rows -------------------
 
@@ -262,7 +239,6 @@ class Journal:
                     f"Cannot write to the journal {self.path}: {exc}.",
                     "Rows sent since the last write are checked with the vendor next run.",
                 ) from exc
-            self._commits += 1
 
     def _require_open(self) -> None:
         if self._closed:

@@ -15,7 +15,6 @@ from contactctl.report.settings import (
     ReportSettings,
     ShowMode,
     check_report_path,
-    check_settings,
     report_format,
 )
 from contactctl.report.summary import Summary
@@ -30,7 +29,6 @@ __all__ = [
     "ShowMode",
     "Summary",
     "check_report_path",
-    "check_settings",
     "is_e164",
     "report_format",
     "spreadsheet_safe",

@@ -25,7 +25,6 @@ from contactctl.report.settings import (
     ReportFormat,
     ReportSettings,
     ShowMode,
-    check_settings,
     report_format,
 )
 from contactctl.report.spool import RowRecord, RowSpool, atomic_text_file
@@ -48,7 +47,6 @@ class Reporter:
     """Receives one RowResult per row, in any order; `finish` writes files and standard output."""
 
     def __init__(self, settings: ReportSettings, stdout: Console, stderr: Console) -> None:
-        check_settings(settings)
         self.settings = settings
         self.extra: dict[str, object] = {}
         self._stdout = stdout

@@ -65,16 +65,3 @@ def check_writable_location(path: Path, option: str) -> None:
         raise UsageError(f"{option} {path} is a folder.", "Give a file name inside it.")
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{option} {path}: the folder {folder} is not writable.")
-
-
-def check_settings(settings: ReportSettings) -> None:
-    """Every check a Reporter needs before the first row arrives."""
-    if settings.report_path is not None:
-        check_report_path(settings.report_path)
-    if settings.rejects_path is not None:
-        check_writable_location(settings.rejects_path, "--rejects")
-    report, rejects = settings.report_path, settings.rejects_path
-    if report is not None and rejects is not None and report.resolve() == rejects.resolve():
-        raise UsageError(
-            f"--report and --rejects both name {report}.", "Give them different files."
-        )

@@ -125,14 +125,29 @@ def test_report_path_that_is_a_folder_is_a_usage_error(tmp_path: Path) -> None:
         check_report_path(tmp_path / "out.json")
 
 
-def test_reporter_refuses_the_same_file_for_report_and_rejects(tmp_path: Path) -> None:
+def _settings(report: Path | None = None, rejects: Path | None = None) -> object:
+    """The one place report paths are checked: when the run's plan is built."""
+    from contactctl.plan import report_settings
+
+    return report_settings(
+        provider="octopush",
+        dry_run=False,
+        output="table",
+        show="problems",
+        report=report,
+        rejects=rejects,
+        command="import",
+    )
+
+
+def test_the_same_file_for_report_and_rejects_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="both name"):
-        Run(report_path=tmp_path / "x.csv", rejects_path=tmp_path / "x.csv")
+        _settings(report=tmp_path / "x.csv", rejects=tmp_path / "x.csv")
 
 
 def test_rejects_in_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
-        Run(rejects_path=tmp_path / "nope" / "rejects.csv")
+        _settings(rejects=tmp_path / "nope" / "rejects.csv")
 
 
 # -- standard output ---------------------------------------------------------------------
