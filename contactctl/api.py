@@ -113,7 +113,7 @@ def validate_contacts(
 
     `options`: mapping, allow_landlines, input_format, sheet, delimiter, encoding.
     """
-    from contactctl.plan import input_plan, report_settings
+    from contactctl.plan import input_plan
     from contactctl.validator import run_validate
 
     paths = [str(f) for f in files]
@@ -123,16 +123,7 @@ def validate_contacts(
     allow_landlines = bool(options.pop("allow_landlines", False))
     plan = input_plan(paths, loaded, region=region, **_read_options(options))
     _refuse_unknown(options, "validate_contacts")
-    settings = report_settings(
-        provider=provider,
-        dry_run=False,
-        output="quiet",
-        show="problems",
-        report=None,
-        rejects=None,
-        command="validate",
-    )
-    settings = _collecting(settings, rows, on_result)
+    settings = _collecting(provider, False, "validate", rows, on_result)
     out, err = _silent_consoles()
     code = run_validate(plan, loaded, provider, allow_landlines, settings, out, err)
     return _report(rows, int(code), None, err, paths)
@@ -168,7 +159,7 @@ class _ImportCall:
 
 def _import_plan(call: _ImportCall, rows: list[RowResult]) -> Any:
     from contactctl.errors import UsageError
-    from contactctl.plan import ImportPlan, Tuning, input_plan, report_settings
+    from contactctl.plan import ImportPlan, Tuning, input_plan
     from contactctl.providers.base import RunOptions
 
     options = dict(call.options)
@@ -179,15 +170,6 @@ def _import_plan(call: _ImportCall, rows: list[RowResult]) -> Any:
     dry_run = bool(options.pop("dry_run", False))
     inputs = input_plan(
         call.files, loaded, region=options.pop("region", None), **_read_options(options)
-    )
-    settings = report_settings(
-        provider=provider,
-        dry_run=dry_run,
-        output="quiet",
-        show="problems",
-        report=None,
-        rejects=None,
-        command="import",
     )
     run = RunOptions(
         on_duplicate=OnDuplicate(options.pop("on_duplicate", OnDuplicate.UPDATE)),
@@ -203,7 +185,7 @@ def _import_plan(call: _ImportCall, rows: list[RowResult]) -> Any:
         provider=provider,
         config=loaded,
         run=run,
-        report=_collecting(settings, rows, call.on_result),
+        report=_collecting(provider, dry_run, "import", rows, call.on_result),
         tuning=tuning,
         dry_run=dry_run,
         sandbox=bool(options.pop("sandbox", False)),
@@ -245,16 +227,30 @@ def _load_config(config: ConfigArg) -> Any:
     return load_config(Path(config))
 
 
-def _collecting(settings: Any, rows: list[RowResult], on_result: OnResult | None) -> Any:
-    """The report settings with every row kept in `rows` (and handed to `on_result`)."""
-    import dataclasses
+def _collecting(
+    provider: str | None,
+    dry_run: bool,
+    command: str,
+    rows: list[RowResult],
+    on_result: OnResult | None,
+) -> Any:
+    """Report settings that print nothing and keep every row in `rows` (and hand each to
+    `on_result`)."""
+    from contactctl.model import OutputMode
+    from contactctl.report import ReportSettings
 
     def collect(result: RowResult) -> None:
         rows.append(result)
         if on_result is not None:
             on_result(result)
 
-    return dataclasses.replace(settings, on_result=collect)
+    return ReportSettings(
+        provider=provider,
+        dry_run=dry_run,
+        output=OutputMode.QUIET,
+        command=command,
+        on_result=collect,
+    )
 
 
 def _report(

@@ -28,11 +28,17 @@ def _rows(renamed: int | None = None, count: int = ROWS) -> str:
     return HEADER + "".join(names)
 
 
-def _run(tmp_path: Path, base_url: str, text: str, journal: str = "j.sqlite3") -> dict[str, Any]:
+def _run(
+    tmp_path: Path,
+    base_url: str,
+    text: str,
+    journal: str = "j.sqlite3",
+    provider: str = "callbell",
+) -> dict[str, Any]:
     source = write_csv(tmp_path / "c.csv", text)
     report = tmp_path / "r.json"
     run = import_to(
-        tmp_path, "callbell", base_url, source, "--journal", tmp_path / journal, "--report", report
+        tmp_path, provider, base_url, source, "--journal", tmp_path / journal, "--report", report
     )
     assert run.exit_code == 0, run.stderr
     loaded: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
@@ -108,16 +114,6 @@ def _ivvy_rows(renamed: int | None = None, count: int = ROWS) -> str:
     return "First Name,Last Name,Mobile,Email\n" + "".join(rows)
 
 
-def _ivvy_run(tmp_path: Path, base_url: str, text: str, journal: str = "j.sqlite3") -> Any:
-    source = write_csv(tmp_path / "c.csv", text)
-    report = tmp_path / "r.json"
-    run = import_to(
-        tmp_path, "ivvy", base_url, source, "--journal", tmp_path / journal, "--report", report
-    )
-    assert run.exit_code == 0, run.stderr
-    return json.loads(report.read_text(encoding="utf-8"))
-
-
 def _actions(emulator: Any, start: int) -> list[str]:
     return sorted(str(r.query.get("action", ["?"])[0]) for r in emulator.requests[start:])
 
@@ -126,15 +122,21 @@ def test_ivvy_scenarios_at_the_minimum_number_of_requests(
     tmp_path: Path, sandbox: SandboxFactory
 ) -> None:
     with sandbox("ivvy") as (emulator, base_url):
-        _ivvy_run(tmp_path, base_url, _ivvy_rows(count=ROWS // 2), journal="other.sqlite3")
+        _run(
+            tmp_path,
+            base_url,
+            _ivvy_rows(count=ROWS // 2),
+            journal="other.sqlite3",
+            provider="ivvy",
+        )
         assert _actions(emulator, 0) == ["addOrUpdateContact"] * 5 + ["getContactList"] * 5
         start = len(emulator.requests)
-        second = _ivvy_run(tmp_path, base_url, _ivvy_rows())
+        second = _run(tmp_path, base_url, _ivvy_rows(), provider="ivvy")
         assert _actions(emulator, start) == ["addOrUpdateContact"] * 5 + ["getContactList"] * 10
         reasons = [r["reason"] for r in second["rows"][:5]]
         assert reasons == ["already up to date at iVvy"] * 5
         start = len(emulator.requests)
-        third = _ivvy_run(tmp_path, base_url, _ivvy_rows(renamed=3))
+        third = _run(tmp_path, base_url, _ivvy_rows(renamed=3), provider="ivvy")
         assert _actions(emulator, start) == ["addOrUpdateContact"]  # by the journal's id
         assert [r["status"] for r in third["rows"]].count("updated") == 1
         names = sorted(str(c["firstName"]) for c in emulator.stored())
@@ -146,9 +148,9 @@ def test_ivvy_id_that_vanished_falls_back_to_a_look_up_and_an_add(
     tmp_path: Path, sandbox: SandboxFactory
 ) -> None:
     with sandbox("ivvy") as (emulator, base_url):
-        _ivvy_run(tmp_path, base_url, _ivvy_rows(count=2))
+        _run(tmp_path, base_url, _ivvy_rows(count=2), provider="ivvy")
         emulator.reset()  # the account lost its contacts (deleted at iVvy)
-        report = _ivvy_run(tmp_path, base_url, _ivvy_rows(renamed=1, count=2))
+        report = _run(tmp_path, base_url, _ivvy_rows(renamed=1, count=2), provider="ivvy")
         calls = [(r.query["action"][0], r.status) for r in emulator.requests]
         stored = sorted(str(c["firstName"]) for c in emulator.stored())
     assert report["rows"][1]["status"] == "added"

@@ -221,6 +221,19 @@ def test_the_number_type_comes_along(cell: str, kind: PhoneType) -> None:
     assert normalize_phone(cell, None).type is kind
 
 
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, each text phonenumbers.parse is called with, in order."""
+    parsed: list[str] = []
+    real_parse = phonenumbers.parse
+
+    def counting_parse(text: str, region: str | None = None) -> phonenumbers.PhoneNumber:
+        parsed.append(text)
+        return real_parse(text, region)
+
+    monkeypatch.setattr(phonenumbers, "parse", counting_parse)
+    return parsed
+
+
 def _regions_with(kind: int) -> Iterator[tuple[str, phonenumbers.PhoneNumber]]:
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         example = phonenumbers.example_number_for_type(region, kind)
@@ -273,14 +286,7 @@ def test_the_fast_path_reads_almost_every_example_without_phonenumbers_parse(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The speed comes from not calling parse: prove it is actually skipped."""
-    parsed: list[str] = []
-    real_parse = phonenumbers.parse
-
-    def counting_parse(text: str, region: str | None = None) -> phonenumbers.PhoneNumber:
-        parsed.append(text)
-        return real_parse(text, region)
-
-    monkeypatch.setattr(phonenumbers, "parse", counting_parse)
+    parsed = count_parses(monkeypatch)
     national = PhoneNumberFormat.NATIONAL
     cells = [
         (phonenumbers.format_number(example, style), region if style == national else None)

@@ -6,12 +6,11 @@ import os
 import subprocess
 import sys
 
-import phonenumbers
 import pytest
 
 from contactctl import phones
 from contactctl.phones import PhoneProblem, normalize_phone
-from tests.unit.test_phones import _example_cells
+from tests.unit.test_phones import _example_cells, count_parses
 
 
 def _answer(text: str, region: str | None) -> object:
@@ -27,14 +26,7 @@ def test_plain_phonenumbers_gives_the_fast_paths_answers_and_parses_every_number
 ) -> None:
     cells = list(_example_cells())
     fast = [_answer(text, region) for text, region in cells]
-    parsed: list[str] = []
-    real_parse = phonenumbers.parse
-
-    def counting_parse(text: str, region: str | None = None) -> phonenumbers.PhoneNumber:
-        parsed.append(text)
-        return real_parse(text, region)
-
-    monkeypatch.setattr(phonenumbers, "parse", counting_parse)
+    parsed = count_parses(monkeypatch)
     monkeypatch.setattr(phones, "PLAIN_PHONENUMBERS", True)
     plain = [_answer(text, region) for text, region in cells]
     assert plain == fast
