@@ -73,7 +73,7 @@ def _run(
         stderr.print(f"warning: {text}", markup=False, highlight=False)
 
     with ExitStack() as stack:
-        sandbox = stack.enter_context(_sandbox(plan)) if plan.sandbox else None
+        sandbox = stack.enter_context(sandbox_for(plan.provider)) if plan.sandbox else None
         overrides = sandbox.overrides if sandbox is not None else None
         provider = build_provider(plan.provider, plan.config, plan.run, overrides)
         tuning = resolve_tuning(
@@ -211,13 +211,13 @@ class SandboxRun:
 
 
 @contextmanager
-def _sandbox(plan: ImportPlan) -> Iterator[SandboxRun]:
+def sandbox_for(provider: str) -> Iterator[SandboxRun]:
     """Start the provider's emulator on 127.0.0.1 with its saved store (saved back at the
-    end) and point the provider at it."""
+    end) and point the provider at it (`--sandbox` of import and export)."""
     from contactctl.sandbox import SANDBOX_CREDENTIALS, SandboxServer, emulator_for
     from contactctl.sandbox.persist import persistent_store, sandbox_account
 
-    emulator = emulator_for(plan.provider)
+    emulator = emulator_for(provider)
     with persistent_store(emulator) as account, SandboxServer(emulator) as server:
-        overrides = {"base_url": server.base_url, **SANDBOX_CREDENTIALS[plan.provider]}
-        yield SandboxRun(overrides, sandbox_account(plan.provider, account))
+        overrides = {"base_url": server.base_url, **SANDBOX_CREDENTIALS[provider]}
+        yield SandboxRun(overrides, sandbox_account(provider, account))

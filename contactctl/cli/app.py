@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from contactctl.cli import help_text, import_, mapping_cmd, providers, sandbox, validate
+from contactctl.cli import (
+    export_cmd,
+    help_text,
+    import_,
+    mapping_cmd,
+    providers,
+    sandbox,
+    validate,
+)
 
 app = typer.Typer(
     name="contactctl",
@@ -31,6 +39,7 @@ app.command("mapping", no_args_is_help=True, epilog=help_text.MAPPING_EXAMPLES)(
 )
 app.command("providers", epilog=help_text.PROVIDERS_EXAMPLES)(providers.providers_command)
 app.command("sandbox", epilog=help_text.SANDBOX_EXAMPLES)(sandbox.sandbox_command)
+app.command("export", epilog=help_text.EXPORT_EXAMPLES)(export_cmd.export_command)
 
 
 def _print_version(asked: bool) -> None:

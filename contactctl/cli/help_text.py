@@ -22,6 +22,12 @@ Examples:
   contactctl import a.csv b.jsonl -p shoutout -r GB --report run.json -q
   cat contacts.csv | contactctl import - -p pabbly --output json"""
 
+EXPORT_EXAMPLES = """\b
+Examples:
+  contactctl export -p callbell -o old.csv
+  contactctl export -p ivvy --format json > contacts.json
+  contactctl export -p callbell -o old.csv && contactctl import old.csv -p pabbly"""
+
 VALIDATE_EXAMPLES = """\b
 Examples:
   contactctl validate contacts.csv

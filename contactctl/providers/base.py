@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -64,6 +64,8 @@ class Provider(ABC, Generic[S]):
     # Whether the provider can use `Contact.known_id` (the journal's vendor id) to update a
     # contact without looking it up first.
     updates_by_known_id: ClassVar[bool] = False
+    # Whether the vendor has an endpoint that lists the account's contacts (`export`).
+    can_list: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -134,6 +136,11 @@ class Provider(ABC, Generic[S]):
         return text.strip()[:300] or "no message"
 
     # The one call per batch ---------------------------------------------------------------
+
+    def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
+        """Every contact the account holds, page by page, as `export` writes it: the columns
+        of EXPORT_COLUMNS (the ones `import` maps by itself). Only where `can_list`."""
+        raise NotImplementedError(f"{self.vendor} has no endpoint that lists contacts")
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         """The vendor's id for this contact when it holds it, else None.

@@ -28,7 +28,7 @@ Quirks (VENDORS.md section 3):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,6 +36,7 @@ from contactctl.errors import ProviderError, UsageError
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.listing import export_row
 from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
@@ -101,6 +102,7 @@ class Callbell(Provider[CallbellSettings]):
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id", "opt_in")
     looks_up_created: ClassVar[bool] = True
     updates_by_known_id: ClassVar[bool] = True
+    can_list: ClassVar[bool] = True
 
     def check_run(self) -> None:
         fallback = self.settings.name_fallback
@@ -195,6 +197,24 @@ class Callbell(Provider[CallbellSettings]):
         if uuid is None:  # a 2xx without the new contact's uuid proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
         return RowResult.for_contact(contact, Status.ADDED, id=uuid)
+
+    async def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
+        """`GET /v1/contacts?page=N` until `meta.pages` (or an empty page)."""
+        page = 1
+        while True:
+            reply = await api.call("GET", CONTACTS_PATH, params={"page": str(page)})
+            data = reply.data if isinstance(reply.data, Mapping) else {}
+            entries = [e for e in data.get("contacts") or [] if isinstance(e, Mapping)]
+            for entry in entries:
+                yield export_row(
+                    name=entry.get("name"), phone=entry.get("phoneNumber"), tags=entry.get("tags")
+                )
+            meta = data.get("meta")
+            pages = meta.get("pages") if isinstance(meta, Mapping) else None
+            pages = pages if isinstance(pages, int) else None
+            if not entries or (pages is not None and page >= pages):
+                return
+            page += 1
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         found = await self._find(contact, api)

@@ -35,7 +35,7 @@ Quirks (VENDORS.md section 5):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,6 +43,7 @@ from contactctl.errors import AuthError, BatchRejected, UsageError
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
+from contactctl.providers.listing import export_row
 from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
@@ -115,6 +116,7 @@ class Ivvy(Provider[IvvySettings]):
     unsent_fields: ClassVar[tuple[str, ...]] = ("tags", "lists", "opt_in")
     looks_up_created: ClassVar[bool] = True
     updates_by_known_id: ClassVar[bool] = True
+    can_list: ClassVar[bool] = True
     has_tags: ClassVar[bool] = False
 
     def __init__(self, settings: IvvySettings, run: RunOptions) -> None:
@@ -264,6 +266,29 @@ class Ivvy(Provider[IvvySettings]):
         if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
         return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
+
+    async def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
+        """`getContactList` with no filter, PER_PAGE at a time, until a short page."""
+        start = 0
+        while True:
+            body = {"perPage": PER_PAGE, "start": start}
+            reply = await api.call(
+                "POST", CONTACT_PATH, json=body, params={"action": "getContactList"}
+            )
+            data = self._checked(reply.data)
+            results = data.get("results") if isinstance(data, Mapping) else None
+            entries = [e for e in results or [] if isinstance(e, Mapping)]
+            for e in entries:
+                yield export_row(
+                    first_name=e.get("firstName"),
+                    last_name=e.get("lastName"),
+                    phone=e.get("phone"),
+                    email=e.get("email"),
+                    external_id=e.get("externalId"),
+                )
+            if len(results or []) < PER_PAGE:
+                return
+            start += PER_PAGE
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         entries, _key = await self._find_entries(contact, api)

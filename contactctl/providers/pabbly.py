@@ -32,7 +32,7 @@ Quirks (VENDORS.md section 4):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -40,6 +40,7 @@ from contactctl.errors import AuthError, ProviderError, RunAborted
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
+from contactctl.providers.listing import export_row
 from contactctl.providers.profile import (
     UPDATE_OR_SKIP,
     Channel,
@@ -99,6 +100,7 @@ class Pabbly(Provider[PabblySettings]):
     )
     settings_type: ClassVar[type[ProviderSettings]] = PabblySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id")
+    can_list: ClassVar[bool] = True
 
     def auth(self) -> httpx.Auth:
         from contactctl.providers.auth import HeaderAuth
@@ -215,6 +217,21 @@ class Pabbly(Provider[PabblySettings]):
 
         return list(await asyncio.gather(*(one(c) for c in batch)))
 
+    async def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
+        """`GET /api/v1/contacts/?limit=25&page=N` until a short page (25 is Pabbly's cap)."""
+        page = 1
+        while True:
+            params = {"limit": str(LOOKUP_PAGE_SIZE), "page": str(page)}
+            reply = await api.call("GET", LOOKUP_PATH, params=params)
+            entries = _listed_contacts(reply.data)
+            for entry in entries:
+                number = _whole_number(entry)
+                tags = entry.get("tags") if isinstance(entry.get("tags"), list) else None
+                yield export_row(name=entry.get("name"), phone=number, tags=tags)
+            if len(entries) < LOOKUP_PAGE_SIZE:
+                return
+            page += 1
+
     async def _look_up(self, contact: Contact, api: Api) -> Existing:
         wanted = _mobile(contact)
         reply = await api.call(
@@ -302,6 +319,14 @@ def _data(body: Any) -> Mapping[str, Any]:
 def _listed_contacts(body: Any) -> list[Mapping[str, Any]]:
     contacts = _data(body).get("contacts")
     return [c for c in contacts if isinstance(c, Mapping)] if isinstance(contacts, list) else []
+
+
+def _whole_number(entry: Mapping[str, Any]) -> str:
+    """A listed contact's number with its country code, whether `mobile` holds it already or
+    only the national part (no national number starts with its own country code)."""
+    mobile = _only_digits(entry.get("mobile"))
+    country = _only_digits(entry.get("countryCode"))
+    return mobile if not country or mobile.startswith(country) else country + mobile
 
 
 def _full_numbers(entry: Mapping[str, Any]) -> set[str]:

@@ -51,6 +51,10 @@ DUPLICATE_MODES = ("duplicate", "error")
 NON_DIGITS = re.compile(r"[^0-9]")
 PRIVATE = ("note", "botStatus", "teamUuid", "channelUuid")
 
+# The list's page size (10,000 contacts in 500 pages, VENDORS.md) and its page limit.
+PAGE_SIZE = 20
+MAX_PAGES = 500
+
 
 class CallbellEmulator(Emulator):
     name: ClassVar[str] = "callbell"
@@ -82,6 +86,7 @@ class CallbellEmulator(Emulator):
         contact = "/v1/contacts/(?P<contact_uuid>[^/]+)"
         return [
             route("POST", "/v1/contacts", self._create),
+            route("GET", "/v1/contacts", self._list),
             route("GET", "/v1/contacts/phone/(?P<number>[^/]+)", self._by_phone),
             route("GET", contact, self._get),
             route("PATCH", contact, self._patch),
@@ -126,6 +131,21 @@ class CallbellEmulator(Emulator):
         if record is None:
             raise VendorError(404, NOT_FOUND)
         return Response(200, {"contact": self._public(record)})
+
+    def _list(self, request: Request) -> Response:
+        """`GET /v1/contacts?page=N`: the account's contacts, PAGE_SIZE a page, oldest first,
+        with `meta.page` and `meta.pages` (Callbell stops page numbers at 500)."""
+        raw = request.query_value("page") or "1"
+        if not raw.isdigit() or int(raw) < 1:
+            raise VendorError(400, "page must be a positive integer")
+        page = int(raw)
+        if page > MAX_PAGES:
+            raise VendorError(400, "Pagination limit exceeded")
+        records = list(self._contacts.values())
+        pages = max(1, -(-len(records) // PAGE_SIZE))
+        shown = records[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        meta = {"page": page, "pages": pages}
+        return Response(200, {"contacts": [self._public(r) for r in shown], "meta": meta})
 
     def _get(self, request: Request, contact_uuid: str) -> Response:
         return Response(200, {"contact": [self._public(self._existing(contact_uuid))]})

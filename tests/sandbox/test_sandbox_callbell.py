@@ -226,3 +226,19 @@ def test_the_documented_300_per_second_ceiling(serve) -> None:
     assert statuses.count(200) == 300
     assert statuses[-2:] == [429, 429]
     assert served.client.get("/v1/auth/me").headers["Retry-After"] == "1"
+
+
+def test_the_contact_list_comes_in_pages_of_twenty_up_to_page_500(serve: Any) -> None:
+    served = serve("callbell")
+    for n in range(45):
+        assert _create(served, identifier=f"3361234{n:04d}").status_code == 200
+    pages = [served.client.get(CONTACTS, params={"page": page}).json() for page in (1, 2, 3)]
+    numbers = [c["phoneNumber"] for page in pages for c in page["contacts"]]
+    assert [len(page["contacts"]) for page in pages] == [20, 20, 5]
+    assert sorted(numbers) == sorted(f"3361234{n:04d}" for n in range(45))
+    assert [page["meta"] for page in pages] == [{"page": p, "pages": 3} for p in (1, 2, 3)]
+    assert served.client.get(CONTACTS, params={"page": 4}).json()["contacts"] == []
+    for page, message in (("0", "positive"), ("x", "positive"), ("501", "Pagination limit")):
+        answer = served.client.get(CONTACTS, params={"page": page})
+        assert answer.status_code == 400
+        assert message in answer.json()["error"]
