@@ -11,13 +11,14 @@ since the rows delivered before it matter.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contactctl.model import OnDuplicate, RowResult, Status
+from contactctl.model import RowResult, Status
 from contactctl.report.summary import Summary
 
 OnResult = Callable[[RowResult], None]
@@ -158,45 +159,24 @@ class _ImportCall:
 
 
 def _import_plan(call: _ImportCall, rows: list[RowResult]) -> Any:
-    from contactctl.errors import UsageError
-    from contactctl.plan import ImportPlan, Tuning, input_plan
-    from contactctl.providers.base import RunOptions
+    """The plan the command line would build from the same options (plan.import_plan)."""
+    from contactctl.plan import import_plan
 
     options = dict(call.options)
+    for name in ("mapping", "journal"):
+        if options.get(name) is not None:
+            options[name] = Path(options[name])
     loaded = _load_config(call.config)
     provider = call.provider or loaded.default_provider
-    if not provider:
-        raise UsageError("No provider given.", "Pass provider=... or set default_provider.")
-    dry_run = bool(options.pop("dry_run", False))
-    inputs = input_plan(
-        call.files, loaded, region=options.pop("region", None), **_read_options(options)
-    )
-    run = RunOptions(
-        on_duplicate=OnDuplicate(options.pop("on_duplicate", OnDuplicate.UPDATE)),
-        tags=tuple(t.strip() for t in options.pop("tags", ()) if t.strip()),
-        list_name=options.pop("list_name", None),
-    )
-    tuning = Tuning(
-        options.pop("batch_size", None), options.pop("concurrency", None), options.pop("rate", None)
-    )
-    journal = options.pop("journal", None)
-    plan = ImportPlan(
-        inputs=inputs,
-        provider=provider,
-        config=loaded,
-        run=run,
-        report=_collecting(provider, dry_run, "import", rows, call.on_result),
-        tuning=tuning,
-        dry_run=dry_run,
-        sandbox=bool(options.pop("sandbox", False)),
-        max_failures=options.pop("max_failures", None),
-        resume=bool(options.pop("resume", True)),
-        journal_path=Path(journal) if journal is not None else None,
-        allow_landlines=bool(options.pop("allow_landlines", False)),
-        allow_http=bool(options.pop("allow_http", False)),
-    )
-    _refuse_unknown(options)
-    return plan
+    report = _collecting(provider, bool(options.get("dry_run")), "import", rows, call.on_result)
+    # The keywords import_plan takes after the files, config and report settings.
+    known = {
+        name
+        for name, parameter in inspect.signature(import_plan).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "provider"
+    }
+    _refuse_unknown({key: value for key, value in options.items() if key not in known})
+    return import_plan(call.files, loaded, report, provider=provider, **options)
 
 
 _READ_OPTIONS = ("mapping", "input_format", "sheet", "delimiter", "encoding")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from contactctl.config import Config
 from contactctl.errors import UsageError
 from contactctl.mapping import MappingSpec
-from contactctl.model import InputFormat
+from contactctl.model import InputFormat, OnDuplicate
 from contactctl.normalize import NormalizeOptions
 from contactctl.pipeline import InputPlan
 from contactctl.providers.base import RunOptions
@@ -130,4 +131,70 @@ def report_settings(
         report_path=report,
         rejects_path=rejects,
         command=command,
+    )
+
+
+def import_plan(
+    files: Sequence[str],
+    config: Config,
+    report: ReportSettings,
+    *,
+    provider: str | None = None,
+    region: str | None = None,
+    mapping: Path | None = None,
+    input_format: str | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    on_duplicate: str = "update",
+    tags: Sequence[str] = (),
+    list_name: str | None = None,
+    dry_run: bool = False,
+    sandbox: bool = False,
+    batch_size: int | None = None,
+    concurrency: int | None = None,
+    rate: float | None = None,
+    max_failures: int | None = None,
+    resume: bool = True,
+    journal: Path | None = None,
+    allow_landlines: bool = False,
+    allow_http: bool = False,
+    verbose: bool = False,
+) -> ImportPlan:
+    """The one place an import's options (the command's, or the Python API's by the same
+    names) become a plan; `report` says where results go."""
+    chosen = provider or config.default_provider
+    if not chosen:
+        raise UsageError(
+            "No provider given.", "Pass --provider NAME or set default_provider in the config."
+        )
+    inputs = input_plan(
+        list(files),
+        config,
+        region=region,
+        mapping_path=mapping,
+        input_format=input_format,
+        sheet=sheet,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
+    return ImportPlan(
+        inputs=inputs,
+        provider=chosen,
+        config=config,
+        run=RunOptions(
+            on_duplicate=OnDuplicate(on_duplicate),
+            tags=tuple(t.strip() for t in tags if t.strip()),
+            list_name=list_name,
+        ),
+        report=report,
+        tuning=Tuning(batch_size, concurrency, rate),
+        dry_run=dry_run,
+        sandbox=sandbox,
+        max_failures=max_failures,
+        resume=resume,
+        journal_path=journal,
+        allow_landlines=allow_landlines,
+        allow_http=allow_http,
+        verbose=verbose,
     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from contactctl.cli import options as o
 from contactctl.cli.errors import run_command
-from contactctl.cli.import_args import ImportArgs
 from contactctl.errors import ExitCode
 from contactctl.providers.settings import MINIMUMS
+
+if TYPE_CHECKING:
+    from contactctl.config import Config
 
 
 def import_command(
@@ -91,44 +93,78 @@ def import_command(
     quiet: o.QuietOpt = False,
 ) -> None:
     """Push contacts to a provider and report every row."""
-    args = ImportArgs(
-        files=files,
-        provider=provider,
-        config=config,
-        region=region,
-        mapping=mapping,
-        input_format=input_format,
-        sheet=sheet,
-        delimiter=delimiter,
-        encoding=encoding,
-        on_duplicate=on_duplicate,
-        tags=tuple(tag or ()),
-        list_name=list_name,
-        dry_run=dry_run,
-        sandbox=sandbox,
-        batch_size=batch_size,
-        concurrency=concurrency,
-        rate=rate,
-        report=report,
-        rejects=rejects,
-        output=output,
-        show=show,
-        max_failures=max_failures,
-        resume=resume,
-        allow_landlines=allow_landlines,
-        journal=journal,
-        allow_http=allow_http,
-        verbose=verbose,
-        quiet=quiet,
-    )
-    run_command(lambda: _run(args))
+    options = {
+        "region": region,
+        "mapping": mapping,
+        "input_format": input_format,
+        "sheet": sheet,
+        "delimiter": delimiter,
+        "encoding": encoding,
+        "on_duplicate": on_duplicate,
+        "tags": tuple(tag or ()),
+        "list_name": list_name,
+        "dry_run": dry_run,
+        "sandbox": sandbox,
+        "batch_size": batch_size,
+        "concurrency": concurrency,
+        "rate": rate,
+        "max_failures": max_failures,
+        "resume": resume,
+        "journal": journal,
+        "allow_landlines": allow_landlines,
+        "allow_http": allow_http,
+        "verbose": verbose,
+    }
+    outputs = {"output": output, "show": show, "report": report, "rejects": rejects}
+    run_command(lambda: _run(files, provider, config, quiet, outputs, options))
 
 
-def _run(args: ImportArgs) -> ExitCode:
+def _run(
+    files: list[str],
+    provider: str | None,
+    config: Path | None,
+    quiet: bool,
+    outputs: dict[str, Any],
+    options: dict[str, Any],
+) -> ExitCode:
+    """Options → one plan (contactctl.plan.import_plan, as the Python API builds it) → run."""
     from contactctl.cli.common import consoles
-    from contactctl.cli.import_plan import build_import_plan
+    from contactctl.config import load_config
     from contactctl.importer import run_import
+    from contactctl.plan import import_plan, report_settings
 
-    plan = build_import_plan(args)
-    stdout, stderr = consoles(args.quiet)
+    loaded = load_config(config)
+    name = provider or loaded.default_provider
+    if name and not quiet:
+        _warn_literal_secrets(loaded, name)
+    report = report_settings(
+        provider=name, dry_run=bool(options["dry_run"]), command="import", **outputs
+    )
+    plan = import_plan(files, loaded, report, provider=name, **options)
+    stdout, stderr = consoles(quiet)
     return run_import(plan, stdout, stderr)
+
+
+def _warn_literal_secrets(config: Config, provider: str) -> None:
+    """A secret written into a file that others can read deserves a word."""
+    import sys
+
+    from contactctl.config import config_is_readable_by_others
+    from contactctl.printable import printable
+    from contactctl.setup import credential_keys
+
+    if config.path is None or not config_is_readable_by_others(config.path):
+        return
+    literal = [
+        f"providers.{provider}.{key}"
+        for key in credential_keys(provider)
+        if f"providers.{provider}.{key}" in config.literal_keys
+    ]
+    if literal:
+        print(
+            printable(
+                f"contactctl: warning: {config.path} holds {', '.join(literal)} in clear text "
+                "and other users can read it; use ${ENV_VAR} or chmod 600 it."
+            ),
+            file=sys.stderr,
+        )
