@@ -102,6 +102,7 @@ def _run(
         hooks = JournalHooks(journal, provider, resume)
         outcome = asyncio.run(_send(plan, provider, tuning, resume(items), sink, hooks, stderr))
         reporter.extra["journal_saved"] = resume.saved
+        journal.record_run(plan.inputs.files, reporter.summary.as_dict())
         if resume.saved:
             reporter.note(f"journal: {resume.saved} rows unchanged since an earlier run, not sent")
         sink.stop()  # the display is cleared before the table

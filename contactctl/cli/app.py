@@ -13,6 +13,7 @@ from contactctl.cli import (
     import_,
     mapping_cmd,
     providers,
+    runs_cmd,
     sandbox,
     validate,
 )
@@ -40,6 +41,7 @@ app.command("mapping", no_args_is_help=True, epilog=help_text.MAPPING_EXAMPLES)(
 app.command("providers", epilog=help_text.PROVIDERS_EXAMPLES)(providers.providers_command)
 app.command("sandbox", epilog=help_text.SANDBOX_EXAMPLES)(sandbox.sandbox_command)
 app.command("export", epilog=help_text.EXPORT_EXAMPLES)(export_cmd.export_command)
+app.command("runs", epilog=help_text.RUNS_EXAMPLES)(runs_cmd.runs_command)
 
 
 def _print_version(asked: bool) -> None:

@@ -22,6 +22,11 @@ Examples:
   contactctl import a.csv b.jsonl -p shoutout -r GB --report run.json -q
   cat contacts.csv | contactctl import - -p pabbly --output json"""
 
+RUNS_EXAMPLES = """\b
+Examples:
+  contactctl runs
+  contactctl runs -p callbell --output json"""
+
 EXPORT_EXAMPLES = """\b
 Examples:
   contactctl export -p callbell -o old.csv

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from contactctl.journal.errors import JournalError
 
-SCHEMA_VERSION = 2  # 2: deliveries.delivery, how the last attempt ended (model.Delivery)
+# 2: deliveries.delivery, how the last attempt ended (model.Delivery); 3: runs.files and
+# runs.summary, what `contactctl runs` lists.
+SCHEMA_VERSION = 3
 
 # Another run on a different account may be committing to the same file; its transactions are
 # short (one batch), so waiting a few seconds is always enough and never a hang.
@@ -43,7 +45,9 @@ _TABLES = (
     started_at TEXT NOT NULL,
     finished_at TEXT,
     rows_confirmed INTEGER NOT NULL DEFAULT 0,
-    rows_saved INTEGER NOT NULL DEFAULT 0
+    rows_saved INTEGER NOT NULL DEFAULT 0,
+    files TEXT,
+    summary TEXT
 )""",
 )
 
@@ -123,10 +127,15 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
 
 
 def _upgrade(db: sqlite3.Connection) -> None:
-    """Bring a journal an older contactctl wrote (schema 1) up to this one, keeping its rows."""
+    """Bring a journal an older contactctl wrote (schema 1 or 2) up to this one, keeping its
+    rows (runs recorded before schema 3 list no files and no summary)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
     if "delivery" not in columns:
         db.execute("ALTER TABLE deliveries ADD COLUMN delivery TEXT")
+    run_columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    for column in ("files", "summary"):
+        if column not in run_columns:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {column} TEXT")
 
 
 def _check_ours(db: sqlite3.Connection, path: Path) -> None:

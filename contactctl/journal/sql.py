@@ -66,6 +66,13 @@ MAY_HAVE_LANDED = f"UPDATE deliveries SET delivery = 'may have landed' WHERE {_T
 
 START_RUN = "INSERT INTO runs (provider, account, pid, started_at) VALUES (?, ?, ?, ?)"
 
+RECORD_RUN = "UPDATE runs SET files = ?, summary = ? WHERE run_id = ?"
+
+LIST_RUNS = """
+SELECT run_id, started_at, finished_at, provider, account, files, summary FROM runs
+ORDER BY run_id DESC
+"""
+
 FINISH_RUN = """
 UPDATE runs SET finished_at = ?, rows_confirmed = ?, rows_saved = ? WHERE run_id = ?
 """

@@ -16,10 +16,11 @@ is kept, its intent cleared.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -164,6 +165,13 @@ class Journal:
             db.executemany(sql.CLEAR_INTENT, keys)
 
     # Life cycle ---------------------------------------------------------------------------
+
+    def record_run(self, files: Sequence[str], summary: Mapping[str, int]) -> None:
+        """What this run read and what became of its rows, for `contactctl runs`."""
+        with self._transaction() as db:
+            db.execute(
+                sql.RECORD_RUN, (json.dumps(list(files)), json.dumps(dict(summary)), self._run_id)
+            )
 
     def close(self) -> None:
         """Record the run's end and release the run lock. Safe to call twice."""

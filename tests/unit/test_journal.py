@@ -263,7 +263,7 @@ def test_a_schema_1_journal_is_upgraded_with_its_deliveries(path: Path) -> None:
     db.close()
     with Journal(path, "octopush", "acct-1") as journal:
         assert journal.unchanged(PHONE, "h1") is not None
-    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
 
 
 def test_vendor_id_survives_an_answer_without_one(journal: Journal) -> None:
@@ -538,7 +538,7 @@ def test_creates_folders_a_private_file_and_a_versioned_wal_schema(journal: Jour
     path = journal.path
     assert path.is_file()
     assert path.stat().st_mode & 0o777 == 0o600
-    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
 
 
