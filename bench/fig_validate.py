@@ -18,7 +18,7 @@ from child import ChildRun, Summary, run_child
 from context import Context, Dataset
 from results import Figure, Verdict, verdict
 
-from contactctl.parallel import WORKERS_VARIABLE, worker_count
+from contactctl.intake.parallel import WORKERS_VARIABLE, worker_count
 
 SPEED_RATIO_TARGET = 1.5
 PEAK_RSS_TARGET_MB = 200.0

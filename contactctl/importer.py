@@ -12,17 +12,17 @@ from typing import Any
 
 from rich.console import Console
 
-from contactctl.delivery import JournalHooks, ResumeFilter
 from contactctl.errors import ContactctlError, ExitCode
+from contactctl.intake.pipeline import Screen, open_inputs, read_contacts
+from contactctl.intake.unread import ReadTracker, not_read_line
 from contactctl.interrupts import STOP_SIGNALS, Interrupts
 from contactctl.journal import Journal, default_journal_path
 from contactctl.model import Contact, RowResult, Status
-from contactctl.pipeline import Screen, open_inputs, read_contacts
 from contactctl.plan import ImportPlan
 from contactctl.printable import printable
-from contactctl.progress import InputMeter, ProgressSink
 from contactctl.providers.base import Provider
 from contactctl.report import Reporter
+from contactctl.report.progress import InputMeter, ProgressSink
 from contactctl.secrets import Redactor
 from contactctl.send.client import (
     build_api,
@@ -30,6 +30,7 @@ from contactctl.send.client import (
     check_transport_security,
     tls_setup_failure,
 )
+from contactctl.send.delivery import JournalHooks, ResumeFilter
 from contactctl.send.sender import (
     NOT_SENT_ABORTED,
     Sender,
@@ -37,9 +38,8 @@ from contactctl.send.sender import (
     SendOutcome,
     SendSettings,
 )
+from contactctl.send.tuning import Resolved, resolve_tuning
 from contactctl.setup import build_provider, require_credentials
-from contactctl.tuning import Resolved, resolve_tuning
-from contactctl.unread import ReadTracker, not_read_line
 
 
 def run_import(plan: ImportPlan, stdout: Console, stderr: Console) -> ExitCode:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from contactctl.config import Config
 from contactctl.errors import UsageError
-from contactctl.mapping import MappingSpec
+from contactctl.intake.mapping import MappingSpec
+from contactctl.intake.normalize import NormalizeOptions
+from contactctl.intake.pipeline import InputPlan
 from contactctl.model import InputFormat, OnDuplicate
-from contactctl.normalize import NormalizeOptions
-from contactctl.pipeline import InputPlan
 from contactctl.providers.base import RunOptions
 from contactctl.readers import ReadOptions
 from contactctl.report import OutputMode, ReportSettings, ShowMode, check_report_path

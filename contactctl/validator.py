@@ -9,12 +9,12 @@ from rich.console import Console
 
 from contactctl.config import Config
 from contactctl.errors import ExitCode
+from contactctl.intake.parallel import worker_count
+from contactctl.intake.pipeline import InputPlan, Screen, open_inputs, read_contacts
 from contactctl.model import RowResult, Status
-from contactctl.parallel import worker_count
-from contactctl.pipeline import InputPlan, Screen, open_inputs, read_contacts
-from contactctl.progress import InputMeter, ProgressSink
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.report import Reporter, ReportSettings
+from contactctl.report.progress import InputMeter, ProgressSink
 
 VALID = "valid: nothing sent (validate)"
 

@@ -27,11 +27,11 @@ def mapping_command(
         from contextlib import ExitStack
 
         from contactctl.config import load_config
-        from contactctl.mapping import ColumnMap
-        from contactctl.mapping_yaml import mapping_yaml
+        from contactctl.intake.mapping import ColumnMap
+        from contactctl.intake.mapping_yaml import mapping_yaml
+        from contactctl.intake.sampling import peek
         from contactctl.plan import input_plan
         from contactctl.readers import open_table
-        from contactctl.sampling import peek
 
         plan = input_plan(
             files,

@@ -13,7 +13,7 @@ def first_and_last(contact: Contact) -> tuple[str | None, str | None]:
         return contact.first_name, contact.last_name
     if not contact.name:
         return None, None
-    from contactctl.normalize import split_name
+    from contactctl.intake.normalize import split_name
 
     return split_name(contact.name)
 

@@ -13,7 +13,7 @@ from itertools import chain
 from typing import Any
 
 from contactctl.errors import InputError
-from contactctl.headers import PhoneKind, label_kind
+from contactctl.intake.headers import PhoneKind, label_kind
 from contactctl.model import Cell, RawRow
 from contactctl.readers.base import ReadOptions, Table
 from contactctl.readers.decoding import (

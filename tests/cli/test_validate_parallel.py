@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contactctl.parallel import CHUNK_ROWS, WORKERS_VARIABLE
+from contactctl.intake.parallel import CHUNK_ROWS, WORKERS_VARIABLE
 from tests.cli.helpers import run_cli, wait_until
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contactctl.dedupe import Deduper, compact_key
+from contactctl.intake.dedupe import Deduper, compact_key
 from contactctl.model import Contact, RowResult, Status
 
 

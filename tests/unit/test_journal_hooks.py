@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from contactctl.config import Config
-from contactctl.delivery import JournalHooks, ResumeFilter
 from contactctl.journal import Journal
 from contactctl.model import Contact, Delivery, RowResult, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.sandbox import SANDBOX_CREDENTIALS
+from contactctl.send.delivery import JournalHooks, ResumeFilter
 from contactctl.setup import build_provider
 
 ACCOUNT = "octopush-test-account"

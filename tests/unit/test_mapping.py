@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contactctl.errors import ConfigError, InputError
-from contactctl.mapping import FIELDS, ColumnMap, MappingSpec, is_blank
+from contactctl.intake.mapping import FIELDS, ColumnMap, MappingSpec, is_blank
 from contactctl.model import RawRow
 
 

@@ -8,10 +8,9 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contactctl.countries import region_for, table_regions
-from contactctl.mapping import MappedRow
-from contactctl.model import Cell, Contact, PhoneType, RawRow, RowResult, Status
-from contactctl.normalize import (
+from contactctl.intake.countries import region_for, table_regions
+from contactctl.intake.mapping import MappedRow
+from contactctl.intake.normalize import (
     EmailProblem,
     NormalizeOptions,
     join_name,
@@ -20,6 +19,7 @@ from contactctl.normalize import (
     split_name,
     split_tags,
 )
+from contactctl.model import Cell, Contact, PhoneType, RawRow, RowResult, Status
 
 
 def run(

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from contactctl.errors import ConfigError, ExitCode, InputError
-from contactctl.mapping import ColumnMap, MappingSpec
-from contactctl.model import Contact, PhoneType, RawRow, RowResult, Status
-from contactctl.normalize import NormalizeOptions
-from contactctl.parallel import (
+from contactctl.intake.mapping import ColumnMap, MappingSpec
+from contactctl.intake.normalize import NormalizeOptions
+from contactctl.intake.parallel import (
     CHUNK_CELLS,
     CHUNK_ROWS,
     PARALLEL_MIN_BYTES,
@@ -29,9 +28,16 @@ from contactctl.parallel import (
     normalized_in_parallel,
     worker_count,
 )
-from contactctl.pipeline import read_contacts
+from contactctl.intake.pipeline import read_contacts
+from contactctl.intake.wire import (
+    WireResult,
+    result_from_wire,
+    result_to_wire,
+    row_from_wire,
+    row_to_wire,
+)
+from contactctl.model import Contact, PhoneType, RawRow, RowResult, Status
 from contactctl.readers import Table
-from contactctl.wire import WireResult, result_from_wire, result_to_wire, row_from_wire, row_to_wire
 
 HEADERS = ["Phone", "Email", "Name"]
 OPTIONS = NormalizeOptions(default_region="FR")
@@ -166,12 +172,12 @@ def test_a_wide_file_goes_in_smaller_chunks() -> None:
 def test_without_process_support_this_process_normalises_alone(
     monkeypatch: pytest.MonkeyPatch, failure: Exception
 ) -> None:
-    import contactctl.parallel
+    import contactctl.intake.parallel
 
     def no_pool(*_: object, **__: object) -> None:
         raise failure
 
-    monkeypatch.setattr(contactctl.parallel, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(contactctl.intake.parallel, "ProcessPoolExecutor", no_pool)
     count = CHUNK_ROWS + 5
     got = list(normalized_in_parallel(inputs(count), OPTIONS, workers=2))
     assert got == list(read_contacts(inputs(count), OPTIONS))
@@ -183,7 +189,7 @@ def test_an_abandoned_threads_failure_is_swallowed_and_others_still_reported(
 ) -> None:
     import threading
 
-    from contactctl.parallel import silence_failures_of
+    from contactctl.intake.parallel import silence_failures_of
 
     reported: list[str] = []  # what would have printed a traceback
     monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(str(args.exc_value)))

@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from contactctl.intake.phones import PRECISION_LOST, PhoneProblem, normalize_phone
 from contactctl.model import PhoneType
-from contactctl.phones import PRECISION_LOST, PhoneProblem, normalize_phone
 
 _AS_MODEL = {
     getattr(PhoneNumberType, kind.name): kind for kind in PhoneType if kind.name != "UNKNOWN"

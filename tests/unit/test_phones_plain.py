@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from contactctl import phones
-from contactctl.phones import PhoneProblem, normalize_phone
+from contactctl.intake import phones
+from contactctl.intake.phones import PhoneProblem, normalize_phone
 from tests.unit.test_phones import _example_cells, count_parses
 
 
@@ -37,7 +37,11 @@ def test_plain_phonenumbers_gives_the_fast_paths_answers_and_parses_every_number
 def test_the_switch_is_read_from_the_environment(value: str, plain: bool) -> None:
     # Read at import: a fresh interpreter, as a run (and each of its workers) starts one.
     done = subprocess.run(
-        [sys.executable, "-c", "from contactctl import phones; print(phones.PLAIN_PHONENUMBERS)"],
+        [
+            sys.executable,
+            "-c",
+            "from contactctl.intake import phones; print(phones.PLAIN_PHONENUMBERS)",
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "CONTACTCTL_PLAIN_PHONENUMBERS": value},

@@ -7,9 +7,9 @@ from pathlib import Path
 from rich.console import Console
 
 from contactctl.model import InputFormat, RowResult, Status
-from contactctl.progress import UPDATE_EVERY_ROWS, InputMeter, ProgressSink
 from contactctl.readers import ReadOptions, open_table
 from contactctl.report import OutputMode
+from contactctl.report.progress import UPDATE_EVERY_ROWS, InputMeter, ProgressSink
 
 
 def _rows(n: int) -> list[RowResult]:

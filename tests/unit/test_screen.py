@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from contactctl.config import Config
+from contactctl.intake.pipeline import Screen
 from contactctl.model import Contact, PhoneType, RowResult, Status
-from contactctl.pipeline import Screen
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.sandbox import SANDBOX_CREDENTIALS
 from contactctl.setup import build_provider

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contactctl.delivery import JournalHooks, ResumeFilter
 from contactctl.journal import Journal
 from contactctl.model import Contact, RowResult, Status
 from contactctl.providers.base import RunOptions
@@ -27,6 +26,7 @@ from contactctl.sandbox import SANDBOX_CREDENTIALS
 from contactctl.secrets import Secret
 from contactctl.send.api import Api
 from contactctl.send.client import build_api
+from contactctl.send.delivery import JournalHooks, ResumeFilter
 from contactctl.send.sender import Sender, SendHooks, SendOutcome, SendSettings
 from tests.conftest import SandboxFactory
 

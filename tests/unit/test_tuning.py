@@ -10,8 +10,8 @@ from contactctl.config import Config
 from contactctl.errors import UsageError
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.sandbox import SANDBOX_CREDENTIALS
+from contactctl.send.tuning import Resolved, resolve_tuning
 from contactctl.setup import build_provider
-from contactctl.tuning import Resolved, resolve_tuning
 
 
 def _provider(name: str, **settings: Any) -> Provider[Any]:

@@ -10,7 +10,7 @@ from contactctl.model import RawRow, RowResult
 from contactctl.readers.source import STDIN_PATH, STDIN_SOURCE
 
 if TYPE_CHECKING:
-    from contactctl.mapping import ColumnMap
+    from contactctl.intake.mapping import ColumnMap
     from contactctl.readers import Table
 
 Inputs = list[tuple["Table", "ColumnMap"]]

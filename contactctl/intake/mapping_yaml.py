@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
-from contactctl.mapping import FIELDS, MULTI_COLUMN, ColumnMap, MappingSpec
+from contactctl.intake.mapping import FIELDS, MULTI_COLUMN, ColumnMap, MappingSpec
+from contactctl.intake.sampling import first_values, phone_columns_left_out
 from contactctl.model import RawRow
-from contactctl.sampling import first_values, phone_columns_left_out
 
 
 def mapping_yaml(

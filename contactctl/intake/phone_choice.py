@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from contactctl.intake.phones import Phone, PhoneProblem, normalize_phone
 from contactctl.model import Cell, PhoneType
-from contactctl.phones import Phone, PhoneProblem, normalize_phone
 
 # Numbers that cannot receive SMS or WhatsApp messages: a later candidate is better.
 _NOT_TEXTABLE = frozenset(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contactctl.errors import ConfigError, InputError
-from contactctl.headers import (
+from contactctl.intake.headers import (
     PhoneKind,
     canonical,
     field_for,

@@ -13,11 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from contactctl.countries import region_for
-from contactctl.mapping import MappedRow
+from contactctl.intake.countries import region_for
+from contactctl.intake.mapping import MappedRow
+from contactctl.intake.phone_choice import choose_phone
+from contactctl.intake.phones import Phone, PhoneProblem, normalize_phone
 from contactctl.model import Cell, Contact, RawRow, RowResult, Status
-from contactctl.phone_choice import choose_phone
-from contactctl.phones import Phone, PhoneProblem, normalize_phone
 
 NO_KEY = "no phone or e-mail"
 

@@ -12,15 +12,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
-from contactctl.dedupe import Deduper
 from contactctl.errors import UsageError
-from contactctl.mapping import ColumnMap, MappingSpec
+from contactctl.intake.dedupe import Deduper
+from contactctl.intake.mapping import ColumnMap, MappingSpec
+from contactctl.intake.normalize import NormalizeOptions, normalize
+from contactctl.intake.sampling import map_columns
 from contactctl.model import Contact, PhoneType, RowResult, Status
-from contactctl.normalize import NormalizeOptions, normalize
 from contactctl.providers.base import Provider
 from contactctl.providers.profile import Channel
 from contactctl.readers import ReadOptions, Table, open_table
-from contactctl.sampling import map_columns
 
 Warn = Callable[[str], None]
 
@@ -72,7 +72,7 @@ def read_contacts(
 ) -> Iterator[Contact | RowResult]:
     """Each row normalised, in file order; by `workers` other processes if not 0."""
     if workers > 0:
-        from contactctl.parallel import normalized_in_parallel
+        from contactctl.intake.parallel import normalized_in_parallel
 
         yield from normalized_in_parallel(inputs, options, workers)
         return

@@ -20,8 +20,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from contactctl.errors import ConfigError, ContactctlError, ExitCode
-from contactctl.model import Contact, RawRow, RowResult
-from contactctl.wire import (
+from contactctl.intake.wire import (
     WireResult,
     WireRow,
     result_from_wire,
@@ -29,10 +28,11 @@ from contactctl.wire import (
     row_from_wire,
     row_to_wire,
 )
+from contactctl.model import Contact, RawRow, RowResult
 
 if TYPE_CHECKING:
-    from contactctl.mapping import ColumnMap
-    from contactctl.normalize import NormalizeOptions
+    from contactctl.intake.mapping import ColumnMap
+    from contactctl.intake.normalize import NormalizeOptions
     from contactctl.readers import Table
 
 WORKERS_VARIABLE = "CONTACTCTL_WORKERS"
@@ -108,7 +108,7 @@ def normalized_in_parallel(
     except (OSError, ImportError):
         # No working process support here (multiprocessing raises ImportError where the
         # platform lacks sem_open, OSError where /dev/shm is missing): one process does it.
-        from contactctl.pipeline import read_contacts
+        from contactctl.intake.pipeline import read_contacts
 
         yield from read_contacts(inputs, options)
         return
@@ -268,7 +268,7 @@ def normalize_chunk(
     columns: ColumnMap, options: NormalizeOptions, rows: list[WireRow]
 ) -> list[WireResult]:
     """In a worker: the chunk's rows mapped and normalised, in order."""
-    from contactctl.normalize import normalize
+    from contactctl.intake.normalize import normalize
 
     results: list[WireResult] = []
     for wire in rows:

@@ -24,8 +24,8 @@ from typing import NamedTuple
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType, ValidationResult
 
+from contactctl.intake.phone_rules import Region, classify, region_rules, split_international
 from contactctl.model import PhoneType
-from contactctl.phone_rules import Region, classify, region_rules, split_international
 
 # Read once: the process pool's workers inherit the environment, so every worker agrees.
 PLAIN_PHONENUMBERS = os.environ.get("CONTACTCTL_PLAIN_PHONENUMBERS", "") not in ("", "0")

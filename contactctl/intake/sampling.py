@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from itertools import chain, islice
 
-from contactctl.countries import region_for
 from contactctl.errors import InputError
-from contactctl.mapping import ColumnMap, MappingSpec
+from contactctl.intake.countries import region_for
+from contactctl.intake.mapping import ColumnMap, MappingSpec
+from contactctl.intake.phones import PhoneProblem, normalize_phone
 from contactctl.model import Cell, RawRow
-from contactctl.phones import PhoneProblem, normalize_phone
 from contactctl.readers import Table
 
 SAMPLE_ROWS = 50
