@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import signal
 import ssl
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console
 
-from contactctl.errors import ContactctlError, ExitCode
+from contactctl.errors import ContactctlError, ExitCode, UsageError
 from contactctl.intake.pipeline import Screen, open_inputs, read_contacts
 from contactctl.intake.unread import ReadTracker, not_read_line
 from contactctl.interrupts import STOP_SIGNALS, Interrupts
@@ -79,7 +79,12 @@ def _run(
         tuning = resolve_tuning(
             provider, plan.tuning.batch_size, plan.tuning.concurrency, plan.tuning.rate, warn
         )
-        if not plan.dry_run:
+        if plan.lookup and not provider.can_plan:
+            raise UsageError(
+                f"{provider.vendor} has no look-up, so --lookup cannot say what would change.",
+                "--dry-run --lookup works for Callbell and iVvy; plain --dry-run for any vendor.",
+            )
+        if not plan.dry_run or plan.lookup:
             require_credentials(provider)
             check_transport_security(provider.base_url(), plan.allow_http)
         reporter = Reporter(plan.report, stdout, stderr)
@@ -92,6 +97,12 @@ def _run(
         report = tracker.counting(reporter.add)
         meter = InputMeter(table for table, _ in inputs)
         sink = stack.enter_context(ProgressSink(report, stderr, plan.report.output, meter))
+        if plan.lookup:  # read-only look-ups at the vendor's pace, no journal
+            outcome = asyncio.run(
+                _send(plan, _planning(provider), tuning, items, sink, SendHooks(), stderr)
+            )
+            sink.stop()
+            return _finish(reporter, outcome, tracker, stderr)
         if plan.dry_run:
             for result in _dry_run(items, provider):
                 sink(result)
@@ -139,6 +150,26 @@ def _error_line(stderr: Console, line: str) -> None:
     """An error: printed even under -q, which silences the console itself."""
     stderr.file.write(printable(line) + "\n")
     stderr.file.flush()
+
+
+class _Planning:
+    """The provider, with `push` answering what it would do (`plan`) instead of writing."""
+
+    looks_up_created = False  # nothing is created, so nothing may have landed
+
+    def __init__(self, provider: Provider[Any]) -> None:
+        self._provider = provider
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._provider, name)
+
+    async def push(self, batch: Sequence[Contact], api: Any) -> list[RowResult]:
+        return [await self._provider.plan(contact, api) for contact in batch]
+
+
+def _planning(provider: Provider[Any]) -> Provider[Any]:
+    # The sender reads a provider's attributes and calls push: the stand-in has both.
+    return cast("Provider[Any]", _Planning(provider))
 
 
 def _dry_run(items: Iterable[Contact | RowResult], provider: Provider[Any]) -> Iterator[RowResult]:

@@ -35,6 +35,7 @@ class ImportPlan:
     report: ReportSettings
     tuning: Tuning
     dry_run: bool = False
+    lookup: bool = False  # with dry_run: a read-only look-up says what would happen per row
     sandbox: bool = False
     max_failures: int | None = None
     resume: bool = True
@@ -150,6 +151,7 @@ def import_plan(
     tags: Sequence[str] = (),
     list_name: str | None = None,
     dry_run: bool = False,
+    lookup: bool = False,
     sandbox: bool = False,
     batch_size: int | None = None,
     concurrency: int | None = None,
@@ -163,6 +165,8 @@ def import_plan(
 ) -> ImportPlan:
     """The one place an import's options (the command's, or the Python API's by the same
     names) become a plan; `report` says where results go."""
+    if lookup and not dry_run:
+        raise UsageError("--lookup goes with --dry-run.", "Add --dry-run, or leave --lookup out.")
     chosen = provider or config.default_provider
     if not chosen:
         raise UsageError(
@@ -190,6 +194,7 @@ def import_plan(
         report=report,
         tuning=Tuning(batch_size, concurrency, rate),
         dry_run=dry_run,
+        lookup=lookup,
         sandbox=sandbox,
         max_failures=max_failures,
         resume=resume,

@@ -40,6 +40,13 @@ def import_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Everything but sending: the plan, per row.")
     ] = False,
+    lookup: Annotated[
+        bool,
+        typer.Option(
+            "--lookup",
+            help="With --dry-run: look each contact up (read-only) and say what would change.",
+        ),
+    ] = False,
     sandbox: Annotated[
         bool, typer.Option("--sandbox", help="Send to the built-in emulator on 127.0.0.1.")
     ] = False,
@@ -104,6 +111,7 @@ def import_command(
         "tags": tuple(tag or ()),
         "list_name": list_name,
         "dry_run": dry_run,
+        "lookup": lookup,
         "sandbox": sandbox,
         "batch_size": batch_size,
         "concurrency": concurrency,

@@ -66,6 +66,9 @@ class Provider(ABC, Generic[S]):
     updates_by_known_id: ClassVar[bool] = False
     # Whether the vendor has an endpoint that lists the account's contacts (`export`).
     can_list: ClassVar[bool] = False
+    # Whether `plan` can say, from a read-only look-up, what an import would do to a contact
+    # (`import --dry-run --lookup`).
+    can_plan: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -136,6 +139,12 @@ class Provider(ABC, Generic[S]):
         return text.strip()[:300] or "no message"
 
     # The one call per batch ---------------------------------------------------------------
+
+    async def plan(self, contact: Contact, api: Api) -> RowResult:
+        """What the import would do to this contact, found by a read-only look-up: `skipped`
+        with a reason that starts "would add", "would update: " (the fields that change) or
+        "already up to date". Only where `can_plan`."""
+        raise NotImplementedError(f"{self.vendor} cannot look contacts up")
 
     def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
         """Every contact the account holds, page by page, as `export` writes it: the columns

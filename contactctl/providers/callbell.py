@@ -37,6 +37,14 @@ from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.listing import export_row
+from contactctl.providers.planning import (
+    WOULD_ADD,
+    fields_change,
+    planned,
+    tag_change,
+    value_change,
+    would_update,
+)
 from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
@@ -103,6 +111,7 @@ class Callbell(Provider[CallbellSettings]):
     looks_up_created: ClassVar[bool] = True
     updates_by_known_id: ClassVar[bool] = True
     can_list: ClassVar[bool] = True
+    can_plan: ClassVar[bool] = True
 
     def check_run(self) -> None:
         fallback = self.settings.name_fallback
@@ -175,19 +184,26 @@ class Callbell(Provider[CallbellSettings]):
             return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
         return RowResult.for_contact(contact, Status.UPDATED, id=uuid)
 
-    def _holds_already(self, found: _Found, contact: Contact) -> bool:
-        """Whether the PATCH would change nothing: the name, every tag the row adds (Callbell
-        spells them its way: compared ignoring case) and every custom field are there."""
+    async def plan(self, contact: Contact, api: Api) -> RowResult:
+        found = await self._find(contact, api)
+        if found is None:
+            return planned(contact, WOULD_ADD)
+        if self.run.on_duplicate is OnDuplicate.SKIP:
+            return planned(contact, f"would keep it: {SKIPPED_REASON}", found.uuid)
+        return planned(contact, would_update(self._changes(found, contact)), found.uuid)
+
+    def _changes(self, found: _Found, contact: Contact) -> list[str]:
+        """What the PATCH would change: the name, the tags the row adds (Callbell spells them
+        its way: compared ignoring case), the custom fields."""
         name = contact.display_name
-        if name is not None and name != found.name:
-            return False
-        have = {tag.casefold() for tag in found.tags}
-        if any(tag.casefold() not in have for tag in merged_tags(contact, self.run.tags)):
-            return False
-        fields = found.custom_fields or {}
-        return all(
-            fields.get(key) == value for key, value in drop_blank(dict(contact.attributes)).items()
-        )
+        changes = value_change("name", found.name, name) if name is not None else []
+        changes += tag_change(found.tags, merged_tags(contact, self.run.tags))
+        wanted = drop_blank(dict(contact.attributes))
+        return changes + fields_change(found.custom_fields or {}, wanted)
+
+    def _holds_already(self, found: _Found, contact: Contact) -> bool:
+        """Whether the PATCH would change nothing."""
+        return not self._changes(found, contact)
 
     async def _create(self, contact: Contact, api: Api) -> RowResult:
         # Not idempotent: when this may have landed, the core looks it up (find_created).

@@ -44,6 +44,7 @@ from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
 from contactctl.providers.listing import export_row
+from contactctl.providers.planning import WOULD_ADD, fields_change, planned, would_update
 from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Redactor, Secret
@@ -62,6 +63,7 @@ SKIPPED_REASON = "already at iVvy; kept as it was (--on-duplicate skip)"
 PER_PAGE = 100  # iVvy caps perPage (undocumented cap); more matches are paged with `start`
 UNKNOWN_CONTACT_CODE = 24096  # "Unable to find contact": an id that is not (or no longer) there
 UP_TO_DATE_REASON = "already up to date at iVvy"
+UNSEEN = ("groups", "customFields")  # sent on update, but not in getContactList's answer
 MAX_PAGES = 10  # matches of one e-mail or externalId beyond this are not read: the row fails
 
 
@@ -117,6 +119,7 @@ class Ivvy(Provider[IvvySettings]):
     looks_up_created: ClassVar[bool] = True
     updates_by_known_id: ClassVar[bool] = True
     can_list: ClassVar[bool] = True
+    can_plan: ClassVar[bool] = True
     has_tags: ClassVar[bool] = False
 
     def __init__(self, settings: IvvySettings, run: RunOptions) -> None:
@@ -238,20 +241,37 @@ class Ivvy(Provider[IvvySettings]):
             return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
         return RowResult.for_contact(contact, Status.UPDATED, id=str(returned))
 
-    def _holds_already(self, entry: Mapping[str, Any], contact: Contact) -> bool:
-        """Whether an update would change nothing the look-up can show: every field sent is
-        there as sent (e-mail ignoring case). Groups and custom fields are not in the list
-        answer, so a row that sends them is always written."""
+    async def plan(self, contact: Contact, api: Api) -> RowResult:
+        entries, key = await self._find_entries(contact, api)
+        found = _ids(entries)
+        if len(found) > 1:
+            reason = f"{len(found)} iVvy contacts have {key}; none would be changed"
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        if not found:
+            missing = self._missing_to_add(contact)
+            if missing:
+                reason = f"not at iVvy, and adding a contact needs {', '.join(missing)}"
+                return RowResult.for_contact(contact, Status.FAILED, reason)
+            return planned(contact, WOULD_ADD)
+        if self.run.on_duplicate is OnDuplicate.SKIP:
+            return planned(contact, f"would keep it: {SKIPPED_REASON}", found[0])
+        return planned(contact, would_update(self._changes(entries[0], contact)), found[0])
+
+    def _changes(self, entry: Mapping[str, Any], contact: Contact) -> list[str]:
+        """What an update would change that the look-up shows (e-mail ignoring case); groups
+        and custom fields are not in the list answer, so sending them counts as a change."""
         body = self._body(contact, creating=False)
-        if "groups" in body or "customFields" in body:
-            return False
-        for key, value in body.items():
-            held = entry.get(key)
-            if key == "email" and isinstance(held, str) and isinstance(value, str):
-                held, value = held.lower(), value.lower()
-            if held != value:
-                return False
-        return True
+        changes = [f"{key}: sent (the look-up does not show it)" for key in UNSEEN if key in body]
+        held = dict(entry)
+        email = body.get("email")
+        if isinstance(email, str) and str(held.get("email") or "").lower() == email.lower():
+            held["email"] = email  # the same address, however it is spelled
+        shown = {key: value for key, value in body.items() if key not in UNSEEN}
+        return changes + fields_change(held, shown)
+
+    def _holds_already(self, entry: Mapping[str, Any], contact: Contact) -> bool:
+        """Whether an update would change nothing the look-up can show."""
+        return not self._changes(entry, contact)
 
     async def _add(self, contact: Contact, api: Api) -> RowResult:
         missing = self._missing_to_add(contact)

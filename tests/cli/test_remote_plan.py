@@ -1,0 +1,92 @@
+"""`import --dry-run --lookup`: each row's fate from a read-only look-up, and no write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.helpers import import_to, write_csv
+from tests.conftest import SandboxFactory
+
+WRITES = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+def _plan(tmp_path: Path, provider: str, base_url: str, text: str, *extra: str) -> Any:
+    source = write_csv(tmp_path / "plan.csv", text)
+    report = tmp_path / "plan.json"
+    run = import_to(
+        tmp_path, provider, base_url, source, "--dry-run", "--lookup", "--report", report, *extra
+    )
+    return run, json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
+
+
+def test_callbell_rows_say_would_add_would_update_or_up_to_date_and_nothing_is_written(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        seed = write_csv(
+            tmp_path / "seed.csv",
+            "Name,Mobile,Tags\nAnn Lee,+33612345601,lead\nBob Ray,+33612345602,lead\n",
+        )
+        assert import_to(tmp_path, "callbell", base_url, seed).exit_code == 0
+        before, start = emulator.stored(), len(emulator.requests)
+        run, report = _plan(
+            tmp_path,
+            "callbell",
+            base_url,
+            "Name,Mobile,Tags\n"
+            "Anne Lee,+33612345601,lead;vip\n"  # renamed, one tag more
+            "Bob Ray,+33612345602,lead\n"  # as it is
+            "Cleo Day,+33612345603,vip\n",  # not there
+        )
+        methods = {r.method for r in emulator.requests[start:]}
+        after = emulator.stored()
+    assert run.exit_code == 0, run.stderr
+    assert [(r["status"], r["reason"]) for r in report["rows"]] == [
+        ("skipped", "would update: name: 'Ann Lee' -> 'Anne Lee'; tags: +vip"),
+        ("skipped", "already up to date"),
+        ("skipped", "would add"),
+    ]
+    assert methods == {"GET"}  # look-ups only
+    assert after == before
+
+
+def test_ivvy_rows_are_planned_from_the_look_up(tmp_path: Path, sandbox: SandboxFactory) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        seed = write_csv(
+            tmp_path / "seed.csv",
+            "First Name,Last Name,Email,Mobile\nAnn,Lee,ann@example.com,+61455550000\n",
+        )
+        assert import_to(tmp_path, "ivvy", base_url, seed).exit_code == 0
+        start = len(emulator.requests)
+        run, report = _plan(
+            tmp_path,
+            "ivvy",
+            base_url,
+            "First Name,Last Name,Email,Mobile\n"
+            "Ann,Lee,ANN@example.com,+61455550001\n"  # same address, another number
+            "Cleo,Day,cleo@example.com,+61455550002\n",
+        )
+        actions = {r.query["action"][0] for r in emulator.requests[start:]}
+    assert run.exit_code == 0, run.stderr
+    assert [r["reason"] for r in report["rows"]] == [
+        "would update: phone: '+61455550000' -> '+61455550001'",
+        "would add",
+    ]
+    assert actions == {"getContactList"}
+
+
+def test_a_vendor_without_a_look_up_and_lookup_without_dry_run_are_refused(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("octopush") as (emulator, base_url):
+        run, _ = _plan(tmp_path, "octopush", base_url, "Mobile\n+33612345601\n")
+        source = write_csv(tmp_path / "a.csv", "Mobile\n+33612345601\n")
+        alone = import_to(tmp_path, "octopush", base_url, source, "--lookup")
+        requests = len(emulator.requests)
+    assert run.exit_code == 2
+    assert "Octopush has no look-up" in run.stderr
+    assert alone.exit_code == 2
+    assert "--lookup goes with --dry-run" in alone.stderr
+    assert requests == 0
