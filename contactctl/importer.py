@@ -82,7 +82,8 @@ def _run(
         if plan.lookup and not provider.can_plan:
             raise UsageError(
                 f"{provider.vendor} has no look-up, so --lookup cannot say what would change.",
-                "--dry-run --lookup works for Callbell and iVvy; plain --dry-run for any vendor.",
+                "--dry-run --lookup works for Callbell, Pabbly Chatflow and iVvy; plain "
+                "--dry-run for any vendor.",
             )
         if not plan.dry_run or plan.lookup:
             require_credentials(provider)

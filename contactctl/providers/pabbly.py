@@ -41,6 +41,7 @@ from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.listing import export_row
+from contactctl.providers.planning import WOULD_ADD, planned, value_change, would_update
 from contactctl.providers.profile import (
     UPDATE_OR_SKIP,
     Channel,
@@ -101,6 +102,7 @@ class Pabbly(Provider[PabblySettings]):
     settings_type: ClassVar[type[ProviderSettings]] = PabblySettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id")
     can_list: ClassVar[bool] = True
+    can_plan: ClassVar[bool] = True
 
     def auth(self) -> httpx.Auth:
         from contactctl.providers.auth import HeaderAuth
@@ -232,6 +234,41 @@ class Pabbly(Provider[PabblySettings]):
                 return
             page += 1
 
+    async def plan(self, contact: Contact, api: Api) -> RowResult:
+        wanted = _mobile(contact)
+        reply = await api.call(
+            "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
+        )
+        listed = [] if reply.status_code == 404 else _listed_contacts(reply.data)
+        entry = next((e for e in listed if wanted in _full_numbers(e)), None)
+        if entry is None and len(listed) >= LOOKUP_PAGE_SIZE:
+            return planned(contact, "would add or update: the look-up's page was full")
+        if entry is None:
+            return planned(contact, WOULD_ADD)
+        contact_id = str(entry.get("_id")) if entry.get("_id") else None
+        if self.run.on_duplicate is OnDuplicate.SKIP:
+            return planned(contact, "would keep it (--on-duplicate skip)", contact_id)
+        return planned(contact, would_update(self._changes(entry, contact)), contact_id)
+
+    def _changes(self, entry: Mapping[str, Any], contact: Contact) -> list[str]:
+        """What an overwrite would change. Pabbly replaces the tag list with the row's, so
+        tags may go as well as come."""
+        body = self._contact(contact)
+        changes = value_change("name", entry.get("name"), body["name"]) if "name" in body else []
+        if "optin" in body:
+            changes += value_change("optin", entry.get("optin"), body["optin"])
+        if "tags" in body:
+            changes += _tag_replacement(entry.get("tags"), body["tags"])
+        held = {
+            str(a.get("name")): a.get("value")
+            for a in entry.get("attributes") or []
+            if isinstance(a, Mapping)
+        }
+        for attribute in body.get("attributes") or []:  # type: ignore[attr-defined]
+            name, value = attribute["name"], attribute["value"]
+            changes += value_change(f"attribute {name}", held.get(name), value)
+        return changes
+
     async def _look_up(self, contact: Contact, api: Api) -> Existing:
         wanted = _mobile(contact)
         reply = await api.call(
@@ -319,6 +356,15 @@ def _data(body: Any) -> Mapping[str, Any]:
 def _listed_contacts(body: Any) -> list[Mapping[str, Any]]:
     contacts = _data(body).get("contacts")
     return [c for c in contacts if isinstance(c, Mapping)] if isinstance(contacts, list) else []
+
+
+def _tag_replacement(held: object, wanted: object) -> list[str]:
+    """`tags: +vip -lead` when the row's tag list would replace a different one."""
+    have = [str(t) for t in held] if isinstance(held, list) else []
+    new = [str(t) for t in wanted] if isinstance(wanted, list) else []
+    added = [f"+{t}" for t in new if t.casefold() not in {h.casefold() for h in have}]
+    gone = [f"-{t}" for t in have if t.casefold() not in {n.casefold() for n in new}]
+    return [f"tags: {' '.join(added + gone)}"] if added or gone else []
 
 
 def _whole_number(entry: Mapping[str, Any]) -> str:

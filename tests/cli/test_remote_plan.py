@@ -90,3 +90,32 @@ def test_a_vendor_without_a_look_up_and_lookup_without_dry_run_are_refused(
     assert alone.exit_code == 2
     assert "--lookup goes with --dry-run" in alone.stderr
     assert requests == 0
+
+
+def test_pabbly_rows_are_planned_with_the_tags_an_overwrite_would_replace(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("pabbly") as (emulator, base_url):
+        seed = write_csv(
+            tmp_path / "seed.csv",
+            "Name,Mobile,Tags\nAnn Lee,+33612345601,lead\nBob Ray,+33612345602,lead\n",
+        )
+        assert import_to(tmp_path, "pabbly", base_url, seed).exit_code == 0
+        start = len(emulator.requests)
+        run, report = _plan(
+            tmp_path,
+            "pabbly",
+            base_url,
+            "Name,Mobile,Tags\n"
+            "Anne Lee,+33612345601,vip\n"
+            "Bob Ray,+33612345602,lead\n"
+            "Cleo Day,+33612345603,vip\n",
+        )
+        methods = {r.method for r in emulator.requests[start:]}
+    assert run.exit_code == 0, run.stderr
+    assert [r["reason"] for r in report["rows"]] == [
+        "would update: name: 'Ann Lee' -> 'Anne Lee'; tags: +vip -lead",
+        "already up to date",
+        "would add",
+    ]
+    assert methods == {"GET"}
