@@ -19,7 +19,7 @@ Vendor truth (from the docs):
 
 Emulator's choices, not vendor truth:
 - the HTTP status equals `errorCode`; generic errors carry `specificCode` 0; unknown
-  actions → 404, the `batch` namespace → 501, a method other than POST → 405;
+  actions → 404, a method other than POST → 405; the `batch` namespace is ivvy_batch.py's;
 - an unknown `id` (addOrUpdateContact, getContact) → 404 with specificCode 24096;
 - a custom field value is merged by `fieldId` on update; companies are replaced;
   `status` 4 (Registering) does not validate (removed from this call in Oct 2022);
@@ -38,12 +38,13 @@ Emulator's choices, not vendor truth:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from contactctl.sandbox.core import BadRequest, Request, Response, VendorError
 from contactctl.sandbox.emulator import Emulator, Route, route
 from contactctl.sandbox.ivvy_auth import verify_signature
+from contactctl.sandbox.ivvy_batch import BatchQueue
 from contactctl.sandbox.ivvy_contacts import (
     INVALID,
     Account,
@@ -74,10 +75,12 @@ class IvvyEmulator(Emulator):
         groups: Iterable[int] | None = None,
         companies: Iterable[int] | None = None,
         time_to_live_s: float = 300.0,
+        batch_polls_to_complete: int = 2,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.time_to_live_s = time_to_live_s
+        self.batches = BatchQueue(self._run_job, self._job_error, batch_polls_to_complete)
         self.account = Account(
             custom_fields=dict(DEFAULT_CUSTOM_FIELDS if custom_fields is None else custom_fields),
             groups=frozenset(DEFAULT_GROUPS if groups is None else groups),
@@ -108,19 +111,26 @@ class IvvyEmulator(Emulator):
 
     def _dispatch(self, request: Request, namespace: str) -> Response:
         action = request.query_value("action") or ""
-        params = _params(request)
-        if namespace == "batch":
-            raise VendorError(501, "The batch namespace is not emulated")
-        handlers = {
+        return Response(200, self._run_job(namespace, action, _params(request)))
+
+    def _run_job(self, namespace: str, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One call, made directly or as a batch job."""
+        handlers: dict[tuple[str, str], Callable[[Mapping[str, Any]], dict[str, Any]]] = {
             ("contact", "addOrUpdateContact"): self._add_or_update,
             ("contact", "getContact"): self._get_contact,
             ("contact", "getContactList"): self._get_contact_list,
             ("test", "ping"): self._ping,
+            ("batch", "run"): self.batches.run,
+            ("batch", "progress"): self.batches.progress,
+            ("batch", "results"): self.batches.results,
         }
         handler = handlers.get((namespace, action))
         if handler is None:
             raise VendorError(404, f"Unknown action '{action}' in namespace '{namespace}'")
-        return Response(200, handler(params))
+        return handler(params)
+
+    def _job_error(self, exc: VendorError) -> object:
+        return self.error_body(exc.status, exc.message, exc.details)
 
     def _add_or_update(self, params: Mapping[str, Any]) -> dict[str, Any]:
         if params.get("id") is not None:
