@@ -4,8 +4,9 @@
 each Phone E.164 with phonenumbers (the Country column as region), and for each valid number
 looks the contact up (`GET /v1/contacts/phone/{digits}`) and creates it when absent
 (`POST /v1/contacts`), with CONCURRENCY requests in flight on one httpx.AsyncClient, paced at
-PACE requests/s by a plain token bucket. No retries, no journal, no report, no redaction:
-what contactctl adds. It prints how many requests it sent.
+PACE requests/s by a plain token bucket. It tries a request again after a dropped connection
+(twice at most); no other retries, no journal, no report, no redaction: what contactctl
+adds. It prints how many requests it sent.
 """
 
 from __future__ import annotations
@@ -58,18 +59,26 @@ async def _run(path: str, base_url: str, token: str, concurrency: int, pace: flo
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits) as client:
 
-        async def worker() -> None:
+        async def call(method: str, path: str, json: object = None) -> httpx.Response:
+            # What a careful script does about a dropped keep-alive connection: try again.
             nonlocal sent
-            for digits, name in pending:
+            for attempt in range(3):
                 await pacer.wait()
-                found = await client.get(f"/v1/contacts/phone/{digits}")
                 sent += 1
+                try:
+                    return await client.request(method, path, json=json)
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
+
+        async def worker() -> None:
+            for digits, name in pending:
+                found = await call("GET", f"/v1/contacts/phone/{digits}")
                 if found.status_code == 404:
-                    await pacer.wait()
                     body = {"identifier": digits, "name": name or digits, "source": "whatsapp"}
-                    created = await client.post("/v1/contacts", json=body)
+                    created = await call("POST", "/v1/contacts", json=body)
                     created.raise_for_status()
-                    sent += 1
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return sent
