@@ -247,10 +247,10 @@ class SandboxRun:
 def sandbox_for(provider: str) -> Iterator[SandboxRun]:
     """Start the provider's emulator on 127.0.0.1 with its saved store (saved back at the
     end) and point the provider at it (`--sandbox` of import and export)."""
-    from contactctl.sandbox import SANDBOX_CREDENTIALS, SandboxServer, emulator_for
+    from contactctl.sandbox import SandboxServer, emulator_for
     from contactctl.sandbox.persist import persistent_store, sandbox_account
 
     emulator = emulator_for(provider)
     with persistent_store(emulator) as account, SandboxServer(emulator) as server:
-        overrides = {"base_url": server.base_url, **SANDBOX_CREDENTIALS[provider]}
+        overrides = {"base_url": server.base_url, **emulator.sandbox_credentials}
         yield SandboxRun(overrides, sandbox_account(provider, account))

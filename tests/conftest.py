@@ -100,11 +100,13 @@ SandboxFactory = Callable[..., AbstractContextManager[Any]]
 @pytest.fixture
 def sandbox() -> SandboxFactory:
     """`with sandbox("octopush", **emulator_kwargs) as (emulator, base_url): ...`"""
-    from contactctl.sandbox import EMULATORS, SandboxServer
+    from contactctl.sandbox import SandboxServer, emulator_class
 
     @contextmanager
     def start(name: str, **kwargs: Any) -> Iterator[tuple[Any, str]]:
-        emulator = EMULATORS[name](**kwargs)
+        found = emulator_class(name)
+        assert found is not None, f"{name} has no emulator"
+        emulator = found(**kwargs)
         with SandboxServer(emulator) as server:
             yield emulator, server.base_url
 

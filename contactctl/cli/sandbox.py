@@ -71,10 +71,9 @@ def _serve(emulator: Emulator, port: int) -> ExitCode:
     import sys
 
     from contactctl.errors import UsageError
-    from contactctl.sandbox import SANDBOX_CREDENTIALS, SandboxServer
+    from contactctl.sandbox import SandboxServer
     from contactctl.sandbox.persist import persistent_store
 
-    provider = emulator.name
     with persistent_store(emulator):
         try:
             server = SandboxServer(emulator, port=port)
@@ -82,7 +81,7 @@ def _serve(emulator: Emulator, port: int) -> ExitCode:
             raise UsageError(f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}.") from None
         with server:
             print(f"base_url: {server.base_url}", flush=True)
-            creds = ", ".join(f"{k}={v}" for k, v in SANDBOX_CREDENTIALS[provider].items())
+            creds = ", ".join(f"{k}={v}" for k, v in emulator.sandbox_credentials.items())
             print(f"credentials: {creds}", flush=True)
             print("Ctrl-C to stop.", file=sys.stderr, flush=True)
             with contextlib.suppress(KeyboardInterrupt):

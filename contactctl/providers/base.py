@@ -69,6 +69,9 @@ class Provider(ABC, Generic[S]):
     # Whether `plan` can say, from a read-only look-up, what an import would do to a contact
     # (`import --dry-run --lookup`).
     can_plan: ClassVar[bool] = False
+    # A plug-in's emulator for `--sandbox` and the contract suite, as "module:Class" (an
+    # Emulator subclass); ours are listed in contactctl.sandbox.EMULATORS.
+    sandbox: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

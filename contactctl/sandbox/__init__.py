@@ -17,6 +17,7 @@ from __future__ import annotations
 from contactctl.sandbox.callbell import CallbellEmulator
 from contactctl.sandbox.core import (
     BadRequest,
+    HandMade,
     Headers,
     RecordedRequest,
     Request,
@@ -41,6 +42,23 @@ EMULATORS: dict[str, type[Emulator]] = {
 }
 
 
+def emulator_class(provider: str) -> type[Emulator] | None:
+    """The emulator of `provider`: ours, or the one a plug-in's provider class names in its
+    `sandbox` attribute ("module:Class"); None when it has none."""
+    import importlib
+
+    from contactctl.providers import provider_class
+
+    if provider in EMULATORS:
+        return EMULATORS[provider]
+    target = getattr(provider_class(provider), "sandbox", None)
+    if not target:
+        return None
+    module_name, _, class_name = str(target).partition(":")
+    found: type[Emulator] = getattr(importlib.import_module(module_name), class_name)
+    return found
+
+
 def emulator_for(provider: str) -> Emulator:
     """A fresh emulator of `provider`; a typo is named as an unknown provider (with the
     nearest name), a plug-in without an emulator as having no sandbox."""
@@ -48,12 +66,13 @@ def emulator_for(provider: str) -> Emulator:
     from contactctl.providers import check_provider_name
 
     check_provider_name(provider)
-    if provider not in EMULATORS:
+    found = emulator_class(provider)
+    if found is None:
         raise UsageError(
-            f"Provider {provider!r} has no built-in sandbox.",
-            f"Sandboxes: {', '.join(sorted(EMULATORS))}.",
+            f"Provider {provider!r} has no sandbox.",
+            f"Sandboxes: {', '.join(sorted(EMULATORS))}, and plug-ins that bring one.",
         )
-    return EMULATORS[provider]()
+    return found()
 
 
 __all__ = [
@@ -63,6 +82,7 @@ __all__ = [
     "CallbellEmulator",
     "Emulator",
     "Faults",
+    "HandMade",
     "Headers",
     "IvvyEmulator",
     "OctopushEmulator",
@@ -73,5 +93,6 @@ __all__ = [
     "SandboxServer",
     "ShoutoutEmulator",
     "VendorError",
+    "emulator_class",
     "emulator_for",
 ]

@@ -41,7 +41,15 @@ from typing import Any, ClassVar
 from urllib.parse import unquote
 
 from contactctl.sandbox.callbell_account import Account
-from contactctl.sandbox.core import BadRequest, Request, Response, VendorError
+from contactctl.sandbox.core import (
+    BadRequest,
+    HandMade,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
+from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
 from contactctl.sandbox.emulator import Emulator, Route, route
 
 DASHBOARD = "https://dash.callbell.eu"
@@ -61,6 +69,7 @@ class CallbellEmulator(Emulator):
     phone_field: ClassVar[str] = "phoneNumber"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts", "_by_digits")
     default_requests_per_second: ClassVar[float] = 300.0
+    sandbox_credentials: ClassVar[Mapping[str, str]] = SANDBOX_CREDENTIALS["callbell"]
 
     def __init__(
         self,
@@ -108,6 +117,17 @@ class CallbellEmulator(Emulator):
     def _clear_store(self) -> None:
         self._contacts.clear()
         self._by_digits.clear()
+
+    @classmethod
+    def _numbers_in(cls, request: RecordedRequest, adding: bool) -> list[str]:
+        # Only a create carries a number: an update names the contact by uuid.
+        body = request.json if (request.method, request.path) == ("POST", "/v1/contacts") else None
+        return [str(body.get("identifier"))] if isinstance(body, dict) else []
+
+    def add_by_hand(self, person: HandMade) -> None:
+        name = f"{person.first_name} {person.last_name}"
+        body = {"identifier": person.phone_digits, "source": "whatsapp", "name": name}
+        self._as_vendor("POST", "/v1/contacts", body)
 
     # Endpoints ---------------------------------------------------------------------------
 

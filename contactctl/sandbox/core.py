@@ -152,3 +152,16 @@ class RecordedRequest:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError):
             return None
+
+
+@dataclass(frozen=True)
+class HandMade:
+    """A person put into an account by the vendor's own screens or another tool (not by
+    contactctl): what the contract suite's "existing contact" tests start from."""
+
+    phone_digits: str  # e.g. "33612345601"
+    first_name: str
+    last_name: str
+    email: str
+    user_id: str  # the account's own id for the person, where the vendor keys by one
+    unsubscribed: bool = False

@@ -11,15 +11,20 @@ keeps its in-memory store. The base does the rest, in this order for each reques
     record             → `requests` gets method, path, query, headers, body, status
 
 Constructor options common to all emulators (None means the emulator's default):
-`credentials` (default: SANDBOX_CREDENTIALS[name]), `max_batch`, `requests_per_second`
+`credentials` (default: the class's `sandbox_credentials`), `max_batch`, `requests_per_second`
 (`rate_limited=False` switches the limit off), `retry_after_s` (the Retry-After a rate-limit
 429 carries: emulator's choice, vendors do not document one), `latency_s`, `clock` (wall
 time in seconds; tests may replace `emulator.clock` at any time).
+
+A vendor from a plug-in brings its emulator the same way (its provider class names it in
+`sandbox`); the hooks under "What the contract suite asks" are what lets the shared suite
+(tests/providers/test_contract.py) drive any vendor without knowing its name.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 import threading
 import time
@@ -29,8 +34,14 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, ClassVar
 
-from contactctl.sandbox.core import RecordedRequest, Request, Response, VendorError
-from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
+from contactctl.sandbox.core import (
+    HandMade,
+    Headers,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
 from contactctl.sandbox.faults import Fault, FaultKind, Faults
 from contactctl.sandbox.ratelimit import RateLimiter
 
@@ -64,6 +75,12 @@ class Emulator(ABC):
     phone_field: ClassVar[str]  # the key of a stored contact that holds its number
     default_max_batch: ClassVar[int | None] = None
     default_requests_per_second: ClassVar[float] = DEFAULT_REQUESTS_PER_SECOND
+    # The fixed credentials `--sandbox` and `contactctl sandbox` use (the config's keys).
+    sandbox_credentials: ClassVar[Mapping[str, str]]
+    # Whether the vendor keeps a contact's consent (`subscribed` reads it).
+    keeps_consent: ClassVar[bool] = False
+    # Provider settings an import needs for the vendor to record consent (iVvy's codes).
+    consent_settings: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(
         self,
@@ -77,7 +94,7 @@ class Emulator(ABC):
         clock: Callable[[], float] | None = None,
         rate_limit_per_s: float | None = None,  # older name of requests_per_second
     ) -> None:
-        chosen = SANDBOX_CREDENTIALS[self.name] if credentials is None else credentials
+        chosen = self.sandbox_credentials if credentials is None else credentials
         self.credentials: dict[str, str] = dict(chosen)
         self.max_batch = self.default_max_batch if max_batch is None else max_batch
         if self.max_batch is not None and self.max_batch < 1:
@@ -113,6 +130,42 @@ class Emulator(ABC):
     @abstractmethod
     def _clear_store(self) -> None:
         """Empty the store (called under the lock)."""
+
+    # What the contract suite asks of every vendor ---------------------------------------
+
+    @classmethod
+    def numbers_written(cls, request: RecordedRequest, *, adding: bool = False) -> list[str]:
+        """The numbers (digits only) a request the vendor accepted asked it to write; with
+        `adding`, only those written in a way that could add a contact (not an update of a
+        known id). The request log then shows a write repeated where a store keyed by the
+        number cannot."""
+        if request.status is None or not 200 <= request.status < 300:
+            return []
+        return [_digits(number) for number in cls._numbers_in(request, adding)]
+
+    @classmethod
+    @abstractmethod
+    def _numbers_in(cls, request: RecordedRequest, adding: bool) -> list[str]:
+        """The numbers a request carries for writing ([] for reads and other endpoints)."""
+
+    @abstractmethod
+    def add_by_hand(self, person: HandMade) -> None:
+        """Put `person` in the store as the vendor's own screens would (no request recorded)."""
+
+    @classmethod
+    def subscribed(cls, record: Mapping[str, Any]) -> bool:
+        """Whether a stored contact (as `stored` shows it) may be messaged."""
+        raise NotImplementedError(f"{cls.name} keeps no consent")
+
+    def _as_vendor(
+        self, method: str, path: str, body: object, query: Mapping[str, list[str]] | None = None
+    ) -> Response:
+        """One of the vendor's own endpoints, run in process with no credentials, faults or
+        record: how `add_by_hand` reaches the store the way the vendor's screens do."""
+        request = Request(method, path, query or {}, Headers(), json.dumps(body).encode())
+        handler, params = self._resolve(request)
+        with self._lock:
+            return handler(request, **params)
 
     # Reading and resetting ---------------------------------------------------------------
 
@@ -279,6 +332,10 @@ class Emulator(ABC):
             self.reset()
             return Response(204)
         return Response(404, {"error": f"no sandbox control endpoint {request.path}"})
+
+
+def _digits(number: object) -> str:
+    return "".join(ch for ch in str(number) if ch.isdigit())
 
 
 def _malformed(response: Response) -> Response:

@@ -41,7 +41,15 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
-from contactctl.sandbox.core import BadRequest, Request, Response, VendorError
+from contactctl.sandbox.core import (
+    BadRequest,
+    HandMade,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
+from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
 from contactctl.sandbox.emulator import Emulator, Route, route
 from contactctl.sandbox.ivvy_auth import verify_signature
 from contactctl.sandbox.ivvy_batch import BatchQueue
@@ -67,6 +75,10 @@ class IvvyEmulator(Emulator):
     name: ClassVar[str] = "ivvy"
     phone_field: ClassVar[str] = "phone"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts", "_index", "_next_id")
+    sandbox_credentials: ClassVar[Mapping[str, str]] = SANDBOX_CREDENTIALS["ivvy"]
+    keeps_consent: ClassVar[bool] = True
+    # iVvy records consent in status codes the import must be told (config status/sms_status).
+    consent_settings: ClassVar[Mapping[str, Any]] = {"status": 1, "sms_status": 1}
 
     def __init__(
         self,
@@ -106,6 +118,43 @@ class IvvyEmulator(Emulator):
     def _clear_store(self) -> None:
         self._contacts.clear()
         self._index.clear()
+
+    @classmethod
+    def _numbers_in(cls, request: RecordedRequest, adding: bool) -> list[str]:
+        """Numbers in addOrUpdateContact calls, direct or as jobs of a batch run; with
+        `adding`, only those without an id (an id updates that contact, it cannot add)."""
+        body = request.json if isinstance(request.json, dict) else {}
+        action = (request.query.get("action") or [""])[0]
+        namespace = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if (namespace, action) == ("contact", "addOrUpdateContact"):
+            calls: list[object] = [body]
+        elif (namespace, action) == ("batch", "run"):
+            jobs = body.get("jobs")
+            calls = [
+                job.get("params")
+                for job in (jobs if isinstance(jobs, list) else [])
+                if isinstance(job, dict)
+                and (job.get("namespace"), job.get("action")) == ("contact", "addOrUpdateContact")
+            ]
+        else:
+            return []
+        return [
+            str(call["phone"])
+            for call in calls
+            if isinstance(call, dict) and call.get("phone") and not (adding and "id" in call)
+        ]
+
+    def add_by_hand(self, person: HandMade) -> None:
+        # Typed into iVvy's screens: no externalId, and no phone; found again by e-mail.
+        params: dict[str, object] = {"firstName": person.first_name, "email": person.email}
+        params["lastName"] = person.last_name
+        params |= {"status": 2, "smsStatus": 2} if person.unsubscribed else {"status": 1}
+        query = {"action": ["addOrUpdateContact"]}
+        self._as_vendor("POST", "/api/1.0/contact", params, query)
+
+    @classmethod
+    def subscribed(cls, record: Mapping[str, Any]) -> bool:
+        return (record["status"], record["smsStatus"]) == (1, 1)
 
     # Actions -----------------------------------------------------------------------------
 

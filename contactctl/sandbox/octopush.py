@@ -33,7 +33,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from contactctl.sandbox.core import BadRequest, Request, Response, VendorError
+from contactctl.sandbox.core import (
+    BadRequest,
+    HandMade,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
+from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
 from contactctl.sandbox.emulator import Emulator, Route, route
 
 CREATE_PATH = "/v1/public/contact/create"
@@ -51,6 +59,7 @@ class OctopushEmulator(Emulator):
     phone_field: ClassVar[str] = "phone_number"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts",)
     default_max_batch: ClassVar[int | None] = 200
+    sandbox_credentials: ClassVar[Mapping[str, str]] = SANDBOX_CREDENTIALS["octopush"]
 
     def __init__(self, *, blacklisted: Iterable[str] = (), **options: Any) -> None:
         super().__init__(**options)
@@ -80,6 +89,17 @@ class OctopushEmulator(Emulator):
 
     def _clear_store(self) -> None:
         self._contacts.clear()
+
+    @classmethod
+    def _numbers_in(cls, request: RecordedRequest, adding: bool) -> list[str]:
+        body = request.json if request.path == CREATE_PATH else None
+        contacts = body.get("contacts") if isinstance(body, dict) else None
+        items = contacts if isinstance(contacts, list) else []
+        return [str(item.get("phone_number")) for item in items if isinstance(item, dict)]
+
+    def add_by_hand(self, person: HandMade) -> None:
+        contact = {"phone_number": f"+{person.phone_digits}", "first_name": person.first_name}
+        self._as_vendor("POST", CREATE_PATH, {"contacts": [contact]})
 
     # Endpoints ---------------------------------------------------------------------------
 

@@ -43,7 +43,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from contactctl.sandbox.core import BadRequest, Request, Response, VendorError
+from contactctl.sandbox.core import (
+    BadRequest,
+    HandMade,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
+from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
 from contactctl.sandbox.emulator import Emulator, Route, route
 from contactctl.sandbox.pabbly_fields import FieldProblem, Settings, mobile_of
 from contactctl.sandbox.pabbly_store import ContactStore, created_echo
@@ -57,6 +65,8 @@ class PabblyEmulator(Emulator):
     name: ClassVar[str] = "pabbly"
     phone_field: ClassVar[str] = "mobile"  # where a stored contact keeps its number
     default_max_batch: ClassVar[int | None] = 100
+    sandbox_credentials: ClassVar[Mapping[str, str]] = SANDBOX_CREDENTIALS["pabbly"]
+    keeps_consent: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -98,6 +108,24 @@ class PabblyEmulator(Emulator):
 
     def _load_store_state(self, state: dict[str, Any]) -> None:
         self._store.load(state)
+
+    @classmethod
+    def _numbers_in(cls, request: RecordedRequest, adding: bool) -> list[str]:
+        # A create (whatever its onDuplicate) may add; a PUT names the contact by id.
+        if (request.method, request.path.rstrip("/")) != ("POST", "/api/v1/contacts"):
+            return []
+        body = request.json
+        items = body if isinstance(body, list) else [body]
+        return [str(item.get("mobile")) for item in items if isinstance(item, dict)]
+
+    def add_by_hand(self, person: HandMade) -> None:
+        name = f"{person.first_name} {person.last_name}"
+        row = {"mobile": person.phone_digits, "name": name, "optin": not person.unsubscribed}
+        self._as_vendor("POST", "/api/v1/contacts", [row])
+
+    @classmethod
+    def subscribed(cls, record: Mapping[str, Any]) -> bool:
+        return bool(record["optin"])
 
     # Endpoints ---------------------------------------------------------------------------
 

@@ -33,7 +33,15 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from contactctl.sandbox.core import BadRequest, Request, Response, VendorError
+from contactctl.sandbox.core import (
+    BadRequest,
+    HandMade,
+    RecordedRequest,
+    Request,
+    Response,
+    VendorError,
+)
+from contactctl.sandbox.credentials import SANDBOX_CREDENTIALS
 from contactctl.sandbox.emulator import Emulator, Route, route
 from contactctl.sandbox.phones import number_facts
 
@@ -49,6 +57,7 @@ class ShoutoutEmulator(Emulator):
     phone_field: ClassVar[str] = "mobile_number"  # where a stored contact keeps its number
     store_attributes: ClassVar[tuple[str, ...]] = ("_contacts",)
     default_max_batch: ClassVar[int | None] = 100
+    sandbox_credentials: ClassVar[Mapping[str, str]] = SANDBOX_CREDENTIALS["shoutout"]
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -73,6 +82,18 @@ class ShoutoutEmulator(Emulator):
 
     def _clear_store(self) -> None:
         self._contacts.clear()
+
+    @classmethod
+    def _numbers_in(cls, request: RecordedRequest, adding: bool) -> list[str]:
+        body = request.json if request.path.rstrip("/") == PATH else None
+        items = body if isinstance(body, list) else [body]
+        return [str(item.get("mobile_number")) for item in items if isinstance(item, dict)]
+
+    def add_by_hand(self, person: HandMade) -> None:
+        # ShoutOUT knows a person by user_id: the same person carries the account's id.
+        name = f"{person.first_name} {person.last_name}"
+        contact = {"user_id": person.user_id, "mobile_number": person.phone_digits, "name": name}
+        self._as_vendor("POST", PATH, [contact])
 
     def _create(self, request: Request) -> Response:
         contacts = self._contacts_of(request.json())

@@ -31,9 +31,11 @@ def run_cli(*args: str | Path, input: str | bytes | None = None) -> Run:
 
 
 def write_config(path: Path, provider: str, base_url: str, **settings: Any) -> Path:
-    from contactctl.sandbox import SANDBOX_CREDENTIALS
+    from contactctl.sandbox import emulator_class
 
-    block = {"base_url": base_url, **SANDBOX_CREDENTIALS[provider], **settings}
+    emulator = emulator_class(provider)
+    assert emulator is not None, f"{provider} has no emulator"
+    block = {"base_url": base_url, **emulator.sandbox_credentials, **settings}
     path.write_text(yaml.safe_dump({"providers": {provider: block}}))
     return path
 
