@@ -69,6 +69,9 @@ class Provider(ABC, Generic[S]):
     # Whether `plan` can say, from a read-only look-up, what an import would do to a contact
     # (`import --dry-run --lookup`).
     can_plan: ClassVar[bool] = False
+    # Fewer contacts than this in a push are sent one contact a push (each with the core's
+    # own handling of a refused or unconfirmed write): iVvy's batch runs pay from 10 on.
+    batches_from: ClassVar[int] = 1
     # A plug-in's emulator for `--sandbox` and the contract suite, as "module:Class" (an
     # Emulator subclass); ours are listed in contactctl.sandbox.EMULATORS.
     sandbox: ClassVar[str | None] = None

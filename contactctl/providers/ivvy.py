@@ -1,6 +1,8 @@
 """iVvy contacts: https://developer.ivvy.com/contact/add-or-update-contact
 
-RPC over signed POSTs (see ivvy_auth.py), one contact per request:
+RPC over signed POSTs (see ivvy_auth.py). A push of fewer than DIRECT_BELOW contacts goes
+one call at a time, as below; a larger one carries the same look-ups and writes as jobs of
+the async `batch` namespace, 200 a run (ivvy_batch.py says how, and why the switch is there):
 
 - `POST /api/1.0/contact?action=getContactList` finds the contact: by `externalId` (a documented
   filter) when the row has an external id; when it has none, or no contact holds it, by e-mail
@@ -43,6 +45,15 @@ from contactctl.errors import AuthError, BatchRejected, UsageError
 from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
+from contactctl.providers.ivvy_batch import DIRECT_BELOW, MAX_JOBS, Write, push_in_runs
+from contactctl.providers.ivvy_match import (
+    PER_PAGE,
+    is_unknown_contact,
+    list_params,
+    listed,
+    same_email,
+    same_external_id,
+)
 from contactctl.providers.listing import export_row
 from contactctl.providers.planning import WOULD_ADD, fields_change, planned, would_update
 from contactctl.providers.profile import UPDATE_OR_SKIP, Channel, Identity, Limits, Profile
@@ -60,8 +71,6 @@ SMS_STATUSES = (1, 2, 3, 4)
 # errorCode values that mean the credentials or the signature were refused.
 AUTH_CODES = frozenset({401, 403, 462, 463})
 SKIPPED_REASON = "already at iVvy; kept as it was (--on-duplicate skip)"
-PER_PAGE = 100  # iVvy caps perPage (undocumented cap); more matches are paged with `start`
-UNKNOWN_CONTACT_CODE = 24096  # "Unable to find contact": an id that is not (or no longer) there
 UP_TO_DATE_REASON = "already up to date at iVvy"
 UNSEEN = ("groups", "customFields")  # sent on update, but not in getContactList's answer
 MAX_PAGES = 10  # matches of one e-mail or externalId beyond this are not read: the row fails
@@ -94,9 +103,11 @@ class Ivvy(Provider[IvvySettings]):
     profile: ClassVar[Profile] = Profile(
         name="ivvy",
         vendor="iVvy",
+        # A push of up to 200 contacts: one batch run of look-ups, one of writes (200 jobs
+        # a run, documented); below DIRECT_BELOW contacts, one call per contact.
         limits=Limits(
-            default_batch=1,
-            max_batch=1,
+            default_batch=MAX_JOBS,
+            max_batch=MAX_JOBS,
             batch_documented=True,
             requests_per_second=5,
             max_requests_per_second=5,
@@ -121,6 +132,7 @@ class Ivvy(Provider[IvvySettings]):
     can_list: ClassVar[bool] = True
     can_plan: ClassVar[bool] = True
     has_tags: ClassVar[bool] = False
+    batches_from: ClassVar[int] = DIRECT_BELOW
 
     def __init__(self, settings: IvvySettings, run: RunOptions) -> None:
         super().__init__(settings, run)
@@ -195,16 +207,37 @@ class Ivvy(Provider[IvvySettings]):
         return super().error_message(data, text)
 
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
-        # One contact per request (max_batch 1); a longer batch is still answered row by row.
+        if len(batch) >= DIRECT_BELOW:
+            return await push_in_runs(self, batch, api)
+        # Below it the core sends one contact a push (batches_from).
         return [await self._push_one(contact, api) for contact in batch]
 
+    def updates_known_id(self, contact: Contact) -> bool:
+        """Whether the journal's id for this contact is used as it is (no look-up)."""
+        return contact.known_id is not None and self.run.on_duplicate is OnDuplicate.UPDATE
+
     async def _push_one(self, contact: Contact, api: Api) -> RowResult:
-        if contact.known_id is not None and self.run.on_duplicate is OnDuplicate.UPDATE:
+        if self.updates_known_id(contact):
+            assert contact.known_id is not None
             updated = await self._update(contact, contact.known_id, api, gone_ok=True)
             if updated is not None:
                 return updated
             # The id the journal held is gone at iVvy: look the contact up.
         entries, key = await self._find_entries(contact, api)
+        decided = self.decide(contact, entries, key)
+        if isinstance(decided, RowResult):
+            return decided
+        if decided.contact_id is not None:
+            updated = await self._update(contact, decided.contact_id, api, gone_ok=False)
+            assert updated is not None  # only a gone_ok update may come back empty
+            return updated
+        return await self._add(contact, api)
+
+    def decide(
+        self, contact: Contact, entries: list[Mapping[str, Any]], key: str
+    ) -> RowResult | Write:
+        """What to do with a contact, given what its look-up found: a result now (failed,
+        skipped, already up to date) or the write to send (an update by id, or an add)."""
         found = _ids(entries)
         if len(found) > 1:
             reason = f"{len(found)} iVvy contacts have {key}"
@@ -216,16 +249,24 @@ class Ivvy(Provider[IvvySettings]):
                 contact, Status.SKIPPED, UP_TO_DATE_REASON, id=found[0], delivery=Delivery.LANDED
             )
         if found:
-            updated = await self._update(contact, found[0], api, gone_ok=False)
-            assert updated is not None  # only a gone_ok update may come back empty
-            return updated
-        return await self._add(contact, api)
+            return Write(found[0])
+        missing = self._missing_to_add(contact)
+        if missing:
+            reason = f"not at iVvy, and adding a contact needs {', '.join(missing)}"
+            return RowResult.for_contact(contact, Status.FAILED, reason)
+        return Write(None)
+
+    def write_body(self, contact: Contact, contact_id: str | None) -> dict[str, object]:
+        """addOrUpdateContact's parameters: an update of `contact_id`, or an add."""
+        if contact_id is None:
+            return self._body(contact, creating=True)
+        return {"id": _as_id(contact_id), **self._body(contact, creating=False)}
 
     async def _update(
         self, contact: Contact, contact_id: str, api: Api, *, gone_ok: bool
     ) -> RowResult | None:
         """addOrUpdateContact with `id`; None when `gone_ok` and iVvy has no such contact."""
-        body = {"id": _as_id(contact_id), **self._body(contact, creating=False)}
+        body = self.write_body(contact, contact_id)
         reply = await api.call(
             "POST",
             CONTACT_PATH,
@@ -235,11 +276,14 @@ class Ivvy(Provider[IvvySettings]):
         )
         if gone_ok and _is_unknown_contact(reply.status_code, reply.data):
             return None
-        data = self._checked(reply.data)
+        return self.written(contact, self.checked(reply.data), Status.UPDATED)
+
+    def written(self, contact: Contact, data: Any, status: Status) -> RowResult:
+        """The row of an accepted addOrUpdateContact: `status`, with the id iVvy answered."""
         returned = data.get("id") if isinstance(data, Mapping) else None
         if returned is None:  # a 2xx without the contact's id proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
-        return RowResult.for_contact(contact, Status.UPDATED, id=str(returned))
+        return RowResult.for_contact(contact, status, id=str(returned))
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
         entries, key = await self._find_entries(contact, api)
@@ -274,18 +318,15 @@ class Ivvy(Provider[IvvySettings]):
         return not self._changes(entry, contact)
 
     async def _add(self, contact: Contact, api: Api) -> RowResult:
-        missing = self._missing_to_add(contact)
-        if missing:
-            reason = f"not at iVvy, and adding a contact needs {', '.join(missing)}"
-            return RowResult.for_contact(contact, Status.FAILED, reason)
-
         # Not idempotent: when this may have landed, the core looks it up (find_created).
-        contact_id = await self._add_or_update(
-            api, self._body(contact, creating=True), idempotent=False
+        reply = await api.call(
+            "POST",
+            CONTACT_PATH,
+            json=self.write_body(contact, None),
+            params={"action": "addOrUpdateContact"},
+            idempotent=False,
         )
-        if contact_id is None:  # a 2xx without the contact's id proves nothing (#14.3)
-            return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
-        return RowResult.for_contact(contact, Status.ADDED, id=contact_id)
+        return self.written(contact, self.checked(reply.data), Status.ADDED)
 
     async def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
         """`getContactList` with no filter, PER_PAGE at a time, until a short page."""
@@ -295,7 +336,7 @@ class Ivvy(Provider[IvvySettings]):
             reply = await api.call(
                 "POST", CONTACT_PATH, json=body, params={"action": "getContactList"}
             )
-            data = self._checked(reply.data)
+            data = self.checked(reply.data)
             results = data.get("results") if isinstance(data, Mapping) else None
             entries = [e for e in results or [] if isinstance(e, Mapping)]
             for e in entries:
@@ -318,49 +359,31 @@ class Ivvy(Provider[IvvySettings]):
         self, contact: Contact, api: Api
     ) -> tuple[list[Mapping[str, Any]], str]:
         """The contacts iVvy holds for this row, and what matched them (for messages)."""
-        external_id, email = contact.external_id, (contact.email or "").lower()
-        if external_id:
-            found = await self._list(api, "externalId", external_id)
-            exact = [e for e in found if str(e.get("externalId")) == external_id]
-            if exact or not email:
-                return exact, f"externalId {external_id!r}"
-        found = await self._list(api, "email", contact.email or "")
-        same = [e for e in found if str(e.get("email") or "").lower() == email]
-        if external_id:  # a contact with another externalId is another person
-            same = [e for e in same if not e.get("externalId")]
-        return same, f"e-mail {contact.email!r}"
+        if contact.external_id:
+            found = await self.list_all(api, "externalId", contact.external_id)
+            exact = same_external_id(found, contact)
+            if exact or not contact.email:
+                return exact, f"externalId {contact.external_id!r}"
+        found = await self.list_all(api, "email", contact.email or "")
+        return same_email(found, contact), f"e-mail {contact.email!r}"
 
-    async def _list(self, api: Api, key: str, value: str) -> list[Mapping[str, Any]]:
+    async def list_all(self, api: Api, key: str, value: str) -> list[Mapping[str, Any]]:
         """Every contact getContactList returns for `{key: value}`, page by page."""
         entries: list[Mapping[str, Any]] = []
         for page in range(MAX_PAGES):
-            body = {"perPage": PER_PAGE, "start": page * PER_PAGE, "filter": {key: value}}
             reply = await api.call(
-                "POST", CONTACT_PATH, json=body, params={"action": "getContactList"}
+                "POST",
+                CONTACT_PATH,
+                json=list_params(key, value, page * PER_PAGE),
+                params={"action": "getContactList"},
             )
-            data = self._checked(reply.data)
-            results = data.get("results") if isinstance(data, Mapping) else None
-            listed = [e for e in results or [] if isinstance(e, Mapping) and e.get("id")]
-            entries += listed
-            if len(results or []) < PER_PAGE:
+            results = listed(self.checked(reply.data))
+            entries += [e for e in results if e.get("id")]
+            if len(results) < PER_PAGE:
                 break
         return entries
 
-    async def _add_or_update(
-        self, api: Api, body: dict[str, object], *, idempotent: bool
-    ) -> str | None:
-        reply = await api.call(
-            "POST",
-            CONTACT_PATH,
-            json=body,
-            params={"action": "addOrUpdateContact"},
-            idempotent=idempotent,
-        )
-        data = self._checked(reply.data)
-        contact_id = data.get("id") if isinstance(data, Mapping) else None
-        return str(contact_id) if contact_id is not None else None
-
-    def _checked(self, data: Any) -> Any:
+    def checked(self, data: Any) -> Any:
         """Raise for an error envelope or `success: false`, whatever the HTTP status was."""
         if not isinstance(data, Mapping):
             return data
@@ -412,9 +435,8 @@ def _check_choice(key: str, value: int | None, allowed: tuple[int, ...]) -> None
 
 
 def _is_unknown_contact(status: int, data: Any) -> bool:
-    """iVvy's "Unable to find contact" (specific code 24096), at HTTP 404 or in a 2xx body."""
-    code = data.get("specificCode") if isinstance(data, Mapping) else None
-    return status == 404 or _as_int(code) == UNKNOWN_CONTACT_CODE
+    """iVvy's "Unable to find contact", at HTTP 404 or in a 2xx body."""
+    return status == 404 or is_unknown_contact(data)
 
 
 def _ids(entries: list[Mapping[str, Any]]) -> list[str]:

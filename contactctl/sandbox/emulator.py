@@ -275,7 +275,7 @@ class Emulator(ABC):
             self._record(request, None, "gone")
             return None
         latency_s = self.faults.latency_s  # as it was when the request arrived
-        fault = self.faults.take(request.path, request.method)
+        fault = self.faults.take(request.path, request.method, request.body)
         response = self._shaped(request, fault, wait) if fault else self.handle(request)
         if response is not None and latency_s > 0:
             wait(latency_s)

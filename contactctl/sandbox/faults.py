@@ -11,6 +11,8 @@ safe to turn from any thread while the server runs.
   lands even if the client gives up), `commit=False` waits first and does the work after;
 - `drop_next(after_commit=...)`: close the connection with no answer, before doing anything
   or after committing the change;
+- `containing` (drop_next, answer_next, malformed_next): only a request whose body holds
+  this text takes the fault (iVvy's batch run of writes, not its run of look-ups);
 - `malformed_next(after_commit=...)`: a 2xx whose body is not JSON (the work is committed
   first unless `after_commit=False`);
 - `answer_next(body, ...)`: the work is done (unless `after_commit=False`), then the answer is
@@ -49,9 +51,12 @@ class Fault:
     # SLOW: the work is done before the delay. DROP / MALFORMED / ANSWER: after the work.
     commit: bool = True
     method: str | None = None
+    containing: bytes | None = None
 
-    def matches(self, path: str, method: str | None = None) -> bool:
+    def matches(self, path: str, method: str | None = None, body: bytes = b"") -> bool:
         if self.method is not None and method is not None and method != self.method:
+            return False
+        if self.containing is not None and self.containing not in body:
             return False
         return self.path is None or path.startswith(self.path)
 
@@ -98,13 +103,27 @@ class Faults:
             raise ValueError("seconds must not be negative")
         self._push(Fault(FaultKind.SLOW, path, seconds=seconds, commit=commit), count)
 
-    def drop_next(self, count: int = 1, *, after_commit: bool, path: str | None = None) -> None:
-        self._push(Fault(FaultKind.DROP, path, commit=after_commit), count)
+    def drop_next(
+        self,
+        count: int = 1,
+        *,
+        after_commit: bool,
+        path: str | None = None,
+        containing: str | None = None,
+    ) -> None:
+        fault = Fault(FaultKind.DROP, path, commit=after_commit, containing=_bytes(containing))
+        self._push(fault, count)
 
     def malformed_next(
-        self, count: int = 1, *, after_commit: bool = True, path: str | None = None
+        self,
+        count: int = 1,
+        *,
+        after_commit: bool = True,
+        path: str | None = None,
+        containing: str | None = None,
     ) -> None:
-        self._push(Fault(FaultKind.MALFORMED, path, commit=after_commit), count)
+        fault = Fault(FaultKind.MALFORMED, path, commit=after_commit, containing=_bytes(containing))
+        self._push(fault, count)
 
     def answer_next(
         self,
@@ -115,18 +134,27 @@ class Faults:
         after_commit: bool = True,
         path: str | None = None,
         method: str | None = None,
+        containing: str | None = None,
     ) -> None:
         """Do the work, then answer `status` (a 2xx) with `body` instead of the real answer."""
         if not 200 <= status < 300:
             raise ValueError(f"not a 2xx status: {status}")
-        fault = Fault(FaultKind.ANSWER, path, status, body=body, commit=after_commit, method=method)
+        fault = Fault(
+            FaultKind.ANSWER,
+            path,
+            status,
+            body=body,
+            commit=after_commit,
+            method=method,
+            containing=_bytes(containing),
+        )
         self._push(fault, count)
 
-    def take(self, path: str, method: str | None = None) -> Fault | None:
+    def take(self, path: str, method: str | None = None, body: bytes = b"") -> Fault | None:
         """The fault for a request to `path`, consumed; None when nothing is queued for it."""
         with self._lock:
             for index, (fault, remaining) in enumerate(self._queue):
-                if fault.matches(path, method):
+                if fault.matches(path, method, body):
                     if remaining > 1:
                         self._queue[index] = (fault, remaining - 1)
                     else:
@@ -187,3 +215,7 @@ class Faults:
         if changed:
             for listener in listeners:
                 listener(gone)
+
+
+def _bytes(text: str | None) -> bytes | None:
+    return None if text is None else text.encode()

@@ -9,9 +9,9 @@ job not completed", 24115 "Could not find batch"). At most 200 jobs a run (24448
 issue 16).
 
 Emulator's choices: the batch completes, its jobs run in order, on the Nth progress poll
-(`polls_to_complete`, default 2: deterministic, no timer), or when a test calls
-`complete_all`; a job's error comes back as the error body a direct call would answer; the
-callback is not called (nothing here listens); batches live in memory only.
+(`polls_to_complete`, default 2: deterministic, no timer; 0 completes it as it is run), or
+when a test calls `complete_all`; a job's error comes back as the error body a direct call
+would answer; the callback is not called (nothing here listens); batches live in memory.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class BatchQueue:
     def __init__(self, run_job: RunJob, error_body: ErrorBody, polls_to_complete: int) -> None:
         self._run_job = run_job
         self._error_body = error_body
-        self.polls_to_complete = max(1, polls_to_complete)
+        self.polls_to_complete = max(0, polls_to_complete)
         self._batches: dict[str, _Batch] = {}
         self._lock = threading.Lock()
 
@@ -61,7 +61,11 @@ class BatchQueue:
                 raise VendorError(400, "Empty job parameter found", specificCode=24093)
         async_id = uuid.uuid4().hex
         with self._lock:
-            self._batches[async_id] = _Batch([dict(job) for job in jobs])
+            batch = _Batch([dict(job) for job in jobs])
+            self._batches[async_id] = batch
+        if self.polls_to_complete == 0:
+            # The emulator's lock, held around this request, covers the jobs' work.
+            self._complete(batch)
         return {"asyncId": async_id}
 
     def progress(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,7 +75,7 @@ class BatchQueue:
             if batch.results is None and batch.polls >= self.polls_to_complete:
                 self._complete(batch)
             done = batch.results is not None
-            share = 100 if done else batch.polls * 100 // self.polls_to_complete
+            share = 100 if done else batch.polls * 100 // max(1, self.polls_to_complete)
         return {"progress": share}
 
     def results(self, params: Mapping[str, Any]) -> dict[str, Any]:

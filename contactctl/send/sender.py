@@ -183,6 +183,9 @@ class Sender:
             self.outcome.in_flight -= keys
 
     async def _push_isolating(self, batch: Sequence[Contact]) -> None:
+        if 1 < len(batch) < self._provider.batches_from:
+            await self._push_singly(batch)
+            return
         self._hooks.before_send(batch)
         try:
             results = await self._pushed(batch)
@@ -197,6 +200,14 @@ class Sender:
             self._fail_sent(batch, exc, _failed_reason(exc))
             return
         self._emit_results(batch, results)
+
+    async def _push_singly(self, batch: Sequence[Contact]) -> None:
+        """Too few for the vendor's batch form: one contact a push."""
+        for contact in batch:
+            if self.outcome.aborted:
+                self._fail_all([contact], NOT_SENT_ABORTED)
+            else:
+                await self._push_isolating([contact])
 
     async def _pushed(self, batch: Sequence[Contact]) -> list[RowResult]:
         """The provider's answer; a create that may have landed is checked before any resend."""
