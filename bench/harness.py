@@ -78,6 +78,13 @@ def callbell_step(ctx: Context) -> list[Figure]:
     return [figure, bare, transport_figure(ctx, CALLBELL, contacts)]
 
 
+def requests_step(ctx: Context) -> list[Figure]:
+    from fig_requests import CONTACTS, requests_figures
+
+    say(f"[7] requests per contact, each provider, 3 imports of {CONTACTS:,} contacts")
+    return requests_figures(ctx)
+
+
 def startup_step(ctx: Context) -> list[Figure]:
     from fig_startup import startup_figures
 
@@ -91,6 +98,7 @@ STEPS: dict[str, tuple[str, Step]] = {
     "4": ("sender, batch vendor", octopush_step),
     "5": ("sender, one-contact vendor", callbell_step),
     "6": ("start-up", startup_step),
+    "7": ("requests per contact", requests_step),
 }
 ALIASES = {"2": "1"}  # figure 2 is measured with figure 1
 
@@ -154,7 +162,7 @@ def selected(only: str) -> list[str]:
     keys = {ALIASES.get(k.strip(), k.strip()) for k in only.split(",") if k.strip()}
     unknown = sorted(keys - set(STEPS))
     if unknown:
-        raise SystemExit(f"bench/run: unknown figure {unknown[0]}; figures are 1 to 6")
+        raise SystemExit(f"bench/run: unknown figure {unknown[0]}; figures are 1 to 7")
     return [key for key in STEPS if key in keys]
 
 
