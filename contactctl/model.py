@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 # A cell as readers hand it on: text, or a list of texts where the format has real lists
 # (a JSON array of tags, several vCard categories). Blank cells are "" and are treated as
@@ -22,6 +23,9 @@ class Status(StrEnum):
     UPSERTED = "upserted"
     SKIPPED = "skipped"
     FAILED = "failed"
+    # `contactctl undo`: an added contact deleted, an updated one put back as it was.
+    DELETED = "deleted"
+    RESTORED = "restored"
 
 
 class Delivery(StrEnum):
@@ -136,6 +140,32 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """What a write set at the vendor, in the vendor's own field names, and (where a look-up
+    read the contact first) what those fields held before: the journal keeps both, so
+    `contactctl undo` can tell whether the contact changed since, and put it back."""
+
+    sent: Mapping[str, Any]
+    before: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One contact a run wrote, as the journal keeps it and `contactctl undo` reads it."""
+
+    source: str
+    row: int
+    identity: str
+    status: str  # added, updated or upserted
+    vendor_id: str | None
+    phone: str | None
+    sent: dict[str, Any] | None  # what the write set, in the vendor's field names
+    before: dict[str, Any] | None  # those fields as a look-up showed them before the write
+    undone: str | None = None  # what undo did: deleted, restored, gone...
+    undone_by: int | None = None  # the undo run that did it
+
+
+@dataclass(frozen=True, slots=True)
 class RowResult:
     """The final word on one row."""
 
@@ -150,6 +180,7 @@ class RowResult:
     raw: RawRow | None = field(default=None, compare=False, repr=False)
     # Whether the write reached the vendor (a written row landed; others say so explicitly).
     delivery: Delivery = Delivery.NOT_SENT
+    change: Change | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def for_contact(
@@ -159,6 +190,7 @@ class RowResult:
         reason: str | None = None,
         id: str | None = None,
         delivery: Delivery | None = None,
+        change: Change | None = None,
     ) -> RowResult:
         # What normalisation repaired rides along, so the row says so whatever its status.
         if contact.notes:
@@ -176,6 +208,7 @@ class RowResult:
             id,
             contact.raw,
             delivery,
+            change,
         )
 
     @classmethod

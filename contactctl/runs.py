@@ -11,6 +11,7 @@ from typing import Any
 
 from contactctl.errors import UsageError
 from contactctl.journal import sql
+from contactctl.model import RunRow
 
 STATUSES = ("added", "updated", "upserted", "skipped", "failed")
 
@@ -55,6 +56,28 @@ def list_runs(journal: Path, provider: str | None = None) -> list[RunRecord]:
     return [r for r in records if provider is None or r.provider == provider]
 
 
+def find_run(journal: Path, run_id: int) -> RunRecord:
+    """Run `run_id` of `journal`; UsageError (exit 2) when there is none."""
+    found = [run for run in list_runs(journal) if run.id == run_id]
+    if not found:
+        raise UsageError(
+            f"The journal {journal} has no run {run_id}.",
+            "`contactctl runs` lists the runs it recorded (pass --journal as for the import).",
+        )
+    return found[0]
+
+
+def rows_written(journal: Path, run_id: int) -> list[RunRow]:
+    """The contacts run `run_id` wrote, read-only (what `undo --dry-run` shows)."""
+    from contactctl.journal.store import run_row
+
+    try:
+        with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
+            return [run_row(row) for row in db.execute(sql.RUN_ROWS, (run_id,))]
+    except sqlite3.Error as exc:
+        raise UsageError(f"Cannot read the journal {journal}: {exc}.") from None
+
+
 def _record(row: tuple[Any, ...]) -> RunRecord:
     run_id, started, finished, provider, account, files, summary = row
     return RunRecord(
@@ -73,7 +96,8 @@ def describe(run: RunRecord) -> str:
     when = f"{run.started} → {run.finished or 'did not finish'}"
     files = ", ".join(run.files) if run.files else "(files not recorded)"
     if run.summary:
-        counts = ", ".join(f"{run.summary.get(k, 0)} {k}" for k in STATUSES)
+        shown = [k for k in run.summary if k != "total"] or list(STATUSES)
+        counts = ", ".join(f"{run.summary.get(k, 0)} {k}" for k in shown)
         told = f"{run.summary['total']} rows: {counts}"
     else:
         told = "(no summary: the run did not finish)"

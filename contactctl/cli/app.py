@@ -15,6 +15,7 @@ from contactctl.cli import (
     providers,
     runs_cmd,
     sandbox,
+    undo_cmd,
     validate,
 )
 
@@ -42,6 +43,7 @@ app.command("providers", epilog=help_text.PROVIDERS_EXAMPLES)(providers.provider
 app.command("sandbox", epilog=help_text.SANDBOX_EXAMPLES)(sandbox.sandbox_command)
 app.command("export", epilog=help_text.EXPORT_EXAMPLES)(export_cmd.export_command)
 app.command("runs", epilog=help_text.RUNS_EXAMPLES)(runs_cmd.runs_command)
+app.command("undo", no_args_is_help=True, epilog=help_text.UNDO_EXAMPLES)(undo_cmd.undo_command)
 
 
 def _print_version(asked: bool) -> None:

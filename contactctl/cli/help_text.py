@@ -27,6 +27,12 @@ Examples:
   contactctl runs
   contactctl runs -p callbell --output json"""
 
+UNDO_EXAMPLES = """\b
+Examples:
+  contactctl runs                       # find the run's id
+  contactctl undo 12 --dry-run          # what would be deleted, restored, or not undone
+  contactctl undo 12 --report undo.json"""
+
 EXPORT_EXAMPLES = """\b
 Examples:
   contactctl export -p callbell -o old.csv

@@ -9,8 +9,9 @@ from pathlib import Path
 from contactctl.journal.errors import JournalError
 
 # 2: deliveries.delivery, how the last attempt ended (model.Delivery); 3: runs.files and
-# runs.summary, what `contactctl runs` lists.
-SCHEMA_VERSION = 3
+# runs.summary, what `contactctl runs` lists; 4: run_rows, each contact a run wrote (what
+# `contactctl undo` takes back).
+SCHEMA_VERSION = 4
 
 # Another run on a different account may be committing to the same file; its transactions are
 # short (one batch), so waiting a few seconds is always enough and never a hang.
@@ -48,6 +49,22 @@ _TABLES = (
     rows_saved INTEGER NOT NULL DEFAULT 0,
     files TEXT,
     summary TEXT
+)""",
+    # One row per contact a run wrote: where it came from, the vendor's id, what was sent and
+    # what the look-up showed before (JSON, vendor field names), and what undo did to it.
+    """CREATE TABLE IF NOT EXISTS run_rows (
+    run_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    identity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    vendor_id TEXT,
+    phone TEXT,
+    sent TEXT,
+    before TEXT,
+    undone TEXT,
+    undone_by INTEGER,
+    PRIMARY KEY (run_id, source, row)
 )""",
 )
 
@@ -127,8 +144,9 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
 
 
 def _upgrade(db: sqlite3.Connection) -> None:
-    """Bring a journal an older contactctl wrote (schema 1 or 2) up to this one, keeping its
-    rows (runs recorded before schema 3 list no files and no summary)."""
+    """Bring a journal an older contactctl wrote (schema 1 to 3) up to this one, keeping its
+    rows (runs recorded before schema 3 list no files and no summary; before schema 4, no
+    contacts, so they cannot be undone). The run_rows table is created with the others."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
     if "delivery" not in columns:
         db.execute("ALTER TABLE deliveries ADD COLUMN delivery TEXT")

@@ -76,3 +76,23 @@ ORDER BY run_id DESC
 FINISH_RUN = """
 UPDATE runs SET finished_at = ?, rows_confirmed = ?, rows_saved = ? WHERE run_id = ?
 """
+
+RECORD_ROW = """
+INSERT OR REPLACE INTO run_rows (
+    run_id, source, row, identity, status, vendor_id, phone, sent, before
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+RUN = "SELECT run_id, provider, account, started_at FROM runs WHERE run_id = ?"
+
+RUN_ROWS = """
+SELECT source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by
+FROM run_rows WHERE run_id = ? ORDER BY source, row
+"""
+
+MARK_UNDONE = """
+UPDATE run_rows SET undone = ?, undone_by = ? WHERE run_id = ? AND source = ? AND row = ?
+"""
+
+# Taken back: the account no longer holds what was delivered, so the next import sends it.
+FORGET = f"DELETE FROM deliveries WHERE {_THIS_CONTACT}"

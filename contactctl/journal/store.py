@@ -31,7 +31,7 @@ from contactctl.journal.errors import JournalError, JournalFailed
 from contactctl.journal.lock import RunLock, lock_path_for
 from contactctl.journal.schema import make_folder, open_database
 from contactctl.journal.values import Delivered, iso
-from contactctl.model import WRITTEN_STATUSES, Status
+from contactctl.model import WRITTEN_STATUSES, RunRow, Status
 from contactctl.send.timing import utc_now
 
 _OUTCOME_STATUSES = WRITTEN_STATUSES | {Status.SKIPPED}
@@ -109,8 +109,13 @@ class Journal:
         with self._transaction() as db:
             db.executemany(sql.INTEND, rows)
 
-    def confirm(self, outcomes: Sequence[tuple[str, str, str, str | None]]) -> None:
-        """Record [(identity, content_hash, status, vendor_id)] the vendor confirmed.
+    def confirm(
+        self,
+        outcomes: Sequence[tuple[str, str, str, str | None]],
+        written: Sequence[RunRow] = (),
+    ) -> None:
+        """Record [(identity, content_hash, status, vendor_id)] the vendor confirmed, and the
+        rows this run wrote (`written`, what `contactctl undo` reads), in one transaction.
 
         Status is added, updated, upserted or skipped. A failed row is not an outcome to
         confirm: `abandon` it when the request surely did not land, else leave it pending.
@@ -126,9 +131,11 @@ class Journal:
                 delivered.append((*self._key(identity), digest, checked.value, vendor_id, at))
             else:
                 skipped.append((*self._key(identity), vendor_id, at))
+        rows = [(self._run_id, *_run_row_values(row)) for row in written]
         with self._transaction() as db:
             db.executemany(sql.CONFIRM_DELIVERED, delivered)
             db.executemany(sql.CONFIRM_SKIPPED, skipped)
+            db.executemany(sql.RECORD_ROW, rows)
         with self._mutex:
             self._confirmed_rows += len(delivered)
 
@@ -163,6 +170,34 @@ class Journal:
         with self._transaction() as db:
             db.executemany(sql.FORGET_INTENT_ONLY, keys)
             db.executemany(sql.CLEAR_INTENT, keys)
+
+    # Undo ---------------------------------------------------------------------------------
+
+    @property
+    def run_id(self) -> int:
+        return self._run_id
+
+    def written_by(self, run_id: int) -> list[RunRow]:
+        """The contacts run `run_id` wrote, in file order, with what undo did to each."""
+        with self._mutex:
+            self._require_open()
+            try:
+                rows = self._db.execute(sql.RUN_ROWS, (run_id,)).fetchall()
+            except sqlite3.Error as exc:
+                raise JournalFailed(f"Cannot read the journal {self.path}: {exc}.") from exc
+        return [run_row(row) for row in rows]
+
+    def undone(self, run_id: int, outcomes: Sequence[tuple[RunRow, str, bool]]) -> None:
+        """Record [(row, what undo did, whether the vendor no longer holds what was sent)]
+        for run `run_id`, done by this run; a contact taken back is forgotten as delivered,
+        so the next import sends it again."""
+        if not outcomes:
+            return
+        marks = [(did, self._run_id, run_id, row.source, row.row) for row, did, _ in outcomes]
+        forget = [self._key(row.identity) for row, _, taken_back in outcomes if taken_back]
+        with self._transaction() as db:
+            db.executemany(sql.MARK_UNDONE, marks)
+            db.executemany(sql.FORGET, forget)
 
     # Life cycle ---------------------------------------------------------------------------
 
@@ -261,3 +296,25 @@ def _status(value: str) -> Status:
     if status not in _OUTCOME_STATUSES:
         raise ValueError(f"cannot confirm status {value!r}: abandon the row or leave it pending")
     return status
+
+
+def _run_row_values(row: RunRow) -> tuple[object, ...]:
+    sent = json.dumps(row.sent, sort_keys=True) if row.sent is not None else None
+    before = json.dumps(row.before, sort_keys=True) if row.before is not None else None
+    return (row.source, row.row, row.identity, row.status, row.vendor_id, row.phone, sent, before)
+
+
+def run_row(values: tuple[object, ...]) -> RunRow:
+    source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by = values
+    return RunRow(
+        str(source),
+        int(str(row)),
+        str(identity),
+        str(status),
+        None if vendor_id is None else str(vendor_id),
+        None if phone is None else str(phone),
+        json.loads(str(sent)) if sent is not None else None,
+        json.loads(str(before)) if before is not None else None,
+        None if undone is None else str(undone),
+        None if undone_by is None else int(str(undone_by)),
+    )

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from contactctl.model import Contact, OnDuplicate, RowResult
+from contactctl.model import Contact, OnDuplicate, RowResult, RunRow
 from contactctl.providers.profile import Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 
@@ -69,6 +69,12 @@ class Provider(ABC, Generic[S]):
     # Whether `plan` can say, from a read-only look-up, what an import would do to a contact
     # (`import --dry-run --lookup`).
     can_plan: ClassVar[bool] = False
+    # Taking a run back (`contactctl undo`): whether `delete` removes contacts a run added,
+    # `restore` puts an updated one back as the run's look-up saw it, and `current` reads a
+    # contact by its id (to leave alone one changed since the run).
+    can_delete: ClassVar[bool] = False
+    can_restore: ClassVar[bool] = False
+    reads_by_id: ClassVar[bool] = False
     # Fewer contacts than this in a push are sent one contact a push (each with the core's
     # own handling of a refused or unconfirmed write): iVvy's batch runs pay from 10 on.
     batches_from: ClassVar[int] = 1
@@ -164,6 +170,20 @@ class Provider(ABC, Generic[S]):
         ever sent again; only when `looks_up_created`. One look-up, no retry, no sleep.
         """
         return None
+
+    async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
+        """The contact `row` wrote, as the vendor holds it now, in the fields of `row.sent`;
+        None when it is gone. Only where `reads_by_id`."""
+        raise NotImplementedError(f"{self.vendor} cannot read a contact back by its id")
+
+    async def delete(self, rows: Sequence[RunRow], api: Api) -> None:
+        """Delete the contacts these rows added (a contact already gone is no error). Only
+        where `can_delete`."""
+        raise NotImplementedError(f"{self.vendor} has no call that deletes a contact")
+
+    async def restore(self, row: RunRow, api: Api) -> None:
+        """Write `row.before` back over the contact. Only where `can_restore`."""
+        raise NotImplementedError(f"{self.vendor} cannot write a contact back")
 
     @abstractmethod
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:

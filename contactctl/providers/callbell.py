@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import ProviderError, UsageError
-from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
+from contactctl.model import Change, Contact, Delivery, OnDuplicate, RowResult, RunRow, Status
 from contactctl.providers.base import Provider
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.listing import export_row
@@ -112,6 +112,9 @@ class Callbell(Provider[CallbellSettings]):
     updates_by_known_id: ClassVar[bool] = True
     can_list: ClassVar[bool] = True
     can_plan: ClassVar[bool] = True
+    can_delete: ClassVar[bool] = True
+    can_restore: ClassVar[bool] = True
+    reads_by_id: ClassVar[bool] = True
 
     def check_run(self) -> None:
         fallback = self.settings.name_fallback
@@ -157,7 +160,9 @@ class Callbell(Provider[CallbellSettings]):
                 contact, Status.SKIPPED, UP_TO_DATE_REASON, id=found.uuid, delivery=Delivery.LANDED
             )
         if found is not None:
-            patched = await self._patch(contact, found.uuid, found.tags, api, gone_ok=False)
+            patched = await self._patch(
+                contact, found.uuid, found.tags, api, gone_ok=False, before=found
+            )
             assert patched is not None  # only a gone_ok PATCH may come back empty
             return patched
         return await self._create(contact, api)
@@ -172,9 +177,17 @@ class Callbell(Provider[CallbellSettings]):
         )
 
     async def _patch(
-        self, contact: Contact, uuid: str, kept_tags: Sequence[str], api: Api, *, gone_ok: bool
+        self,
+        contact: Contact,
+        uuid: str,
+        kept_tags: Sequence[str],
+        api: Api,
+        *,
+        gone_ok: bool,
+        before: _Found | None = None,
     ) -> RowResult | None:
-        """PATCH the contact `uuid`; None when `gone_ok` and Callbell no longer has it."""
+        """PATCH the contact `uuid`; None when `gone_ok` and Callbell no longer has it.
+        `before`: what the look-up showed (kept for undo; None when none was made)."""
         body = self._update_body(contact, kept_tags=kept_tags)
         accept = frozenset({404}) if gone_ok else frozenset()
         reply = await api.call("PATCH", f"{CONTACTS_PATH}/{uuid}", json=body, accept=accept)
@@ -182,7 +195,9 @@ class Callbell(Provider[CallbellSettings]):
             return None
         if _uuid(reply.data) is None:  # a 2xx without the contact proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
-        return RowResult.for_contact(contact, Status.UPDATED, id=uuid)
+        sent = _shown(body)
+        change = Change(sent, _shown_before(before, sent) if before is not None else None)
+        return RowResult.for_contact(contact, Status.UPDATED, id=uuid, change=change)
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
         found = await self._find(contact, api)
@@ -212,7 +227,38 @@ class Callbell(Provider[CallbellSettings]):
         uuid = _uuid(reply.data)
         if uuid is None:  # a 2xx without the new contact's uuid proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "Callbell's answer has no contact uuid")
-        return RowResult.for_contact(contact, Status.ADDED, id=uuid)
+        return RowResult.for_contact(contact, Status.ADDED, id=uuid, change=Change(_shown(body)))
+
+    # Undo ---------------------------------------------------------------------------------
+
+    async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
+        reply = await api.call("GET", f"{CONTACTS_PATH}/{row.vendor_id}", accept=frozenset({404}))
+        if reply.status_code == 404 or _uuid(reply.data) is None:
+            return None
+        entry = _entry(reply.data)
+        fields = entry.get("customFields", entry.get("custom_fields"))
+        return {
+            "name": entry.get("name"),
+            "tags": list(_tags(reply.data)),
+            "custom_fields": dict(fields) if isinstance(fields, Mapping) else {},
+        }
+
+    async def delete(self, rows: Sequence[RunRow], api: Api) -> None:
+        for row in rows:  # one contact a request; one already gone is gone
+            await api.call("DELETE", f"{CONTACTS_PATH}/{row.vendor_id}", accept=frozenset({404}))
+
+    async def restore(self, row: RunRow, api: Api) -> None:
+        before = row.before or {}
+        body: dict[str, object] = {}
+        if before.get("name"):
+            body["name"] = before["name"]
+        if "tags" in before:
+            body["tags"] = list(before["tags"] or [])  # PATCH replaces the list
+        if "custom_fields" in before:  # a field the contact did not have is removed (None)
+            held = before["custom_fields"] or {}
+            sent = (row.sent or {}).get("custom_fields") or {}
+            body["custom_fields"] = {name: held.get(name) for name in {*held, *sent}}
+        await api.call("PATCH", f"{CONTACTS_PATH}/{row.vendor_id}", json=body)
 
     async def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
         """`GET /v1/contacts?page=N` until `meta.pages` (or an empty page)."""
@@ -313,3 +359,18 @@ def _union(kept: Sequence[str], new: Sequence[str]) -> list[str]:
     """The contact's tags then the new ones; tag names match case-insensitively at Callbell."""
     seen = {tag.lower() for tag in kept}
     return [*kept, *(tag for tag in dict.fromkeys(new) if tag.lower() not in seen)]
+
+
+def _shown(body: Mapping[str, object]) -> dict[str, object]:
+    """What a create or PATCH sets, as `current` reads a contact back (undo compares them)."""
+    return {key: body[key] for key in ("name", "tags", "custom_fields") if key in body}
+
+
+def _shown_before(found: _Found, sent: Mapping[str, object]) -> dict[str, object]:
+    """The fields `sent` sets, as the look-up showed them before the write."""
+    held: dict[str, object] = {"name": found.name, "tags": list(found.tags)}
+    fields = sent.get("custom_fields")
+    if isinstance(fields, Mapping):
+        had = found.custom_fields or {}
+        held["custom_fields"] = {name: had[name] for name in fields if name in had}
+    return {key: held[key] for key in sent if key in held}

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import AuthError, BatchRejected, UsageError
-from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
+from contactctl.model import Change, Contact, Delivery, OnDuplicate, RowResult, RunRow, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
 from contactctl.providers.ivvy_batch import DIRECT_BELOW, MAX_JOBS, Write, push_in_runs
@@ -72,7 +72,15 @@ SMS_STATUSES = (1, 2, 3, 4)
 AUTH_CODES = frozenset({401, 403, 462, 463})
 SKIPPED_REASON = "already at iVvy; kept as it was (--on-duplicate skip)"
 UP_TO_DATE_REASON = "already up to date at iVvy"
-UNSEEN = ("groups", "customFields")  # sent on update, but not in getContactList's answer
+UNSEEN = ("groups", "customFields")
+# What a write sets that getContact shows back: what undo compares and restores.
+SHOWN = (
+    "externalId",
+    "firstName",
+    "lastName",
+    "email",
+    "phone",
+)  # sent on update, but not in getContactList's answer
 MAX_PAGES = 10  # matches of one e-mail or externalId beyond this are not read: the row fails
 
 
@@ -131,6 +139,8 @@ class Ivvy(Provider[IvvySettings]):
     updates_by_known_id: ClassVar[bool] = True
     can_list: ClassVar[bool] = True
     can_plan: ClassVar[bool] = True
+    can_restore: ClassVar[bool] = True
+    reads_by_id: ClassVar[bool] = True
     has_tags: ClassVar[bool] = False
     batches_from: ClassVar[int] = DIRECT_BELOW
 
@@ -228,7 +238,9 @@ class Ivvy(Provider[IvvySettings]):
         if isinstance(decided, RowResult):
             return decided
         if decided.contact_id is not None:
-            updated = await self._update(contact, decided.contact_id, api, gone_ok=False)
+            updated = await self._update(
+                contact, decided.contact_id, api, gone_ok=False, before=decided.before
+            )
             assert updated is not None  # only a gone_ok update may come back empty
             return updated
         return await self._add(contact, api)
@@ -249,7 +261,7 @@ class Ivvy(Provider[IvvySettings]):
                 contact, Status.SKIPPED, UP_TO_DATE_REASON, id=found[0], delivery=Delivery.LANDED
             )
         if found:
-            return Write(found[0])
+            return Write(found[0], before=entries[0])
         missing = self._missing_to_add(contact)
         if missing:
             reason = f"not at iVvy, and adding a contact needs {', '.join(missing)}"
@@ -263,9 +275,16 @@ class Ivvy(Provider[IvvySettings]):
         return {"id": _as_id(contact_id), **self._body(contact, creating=False)}
 
     async def _update(
-        self, contact: Contact, contact_id: str, api: Api, *, gone_ok: bool
+        self,
+        contact: Contact,
+        contact_id: str,
+        api: Api,
+        *,
+        gone_ok: bool,
+        before: Mapping[str, Any] | None = None,
     ) -> RowResult | None:
-        """addOrUpdateContact with `id`; None when `gone_ok` and iVvy has no such contact."""
+        """addOrUpdateContact with `id`; None when `gone_ok` and iVvy has no such contact.
+        `before`: the contact as the look-up showed it (kept for undo)."""
         body = self.write_body(contact, contact_id)
         reply = await api.call(
             "POST",
@@ -276,14 +295,50 @@ class Ivvy(Provider[IvvySettings]):
         )
         if gone_ok and _is_unknown_contact(reply.status_code, reply.data):
             return None
-        return self.written(contact, self.checked(reply.data), Status.UPDATED)
+        return self.written(contact, self.checked(reply.data), Status.UPDATED, before)
 
-    def written(self, contact: Contact, data: Any, status: Status) -> RowResult:
-        """The row of an accepted addOrUpdateContact: `status`, with the id iVvy answered."""
+    def written(
+        self,
+        contact: Contact,
+        data: Any,
+        status: Status,
+        before: Mapping[str, Any] | None = None,
+    ) -> RowResult:
+        """The row of an accepted addOrUpdateContact: `status`, with the id iVvy answered,
+        and what it set (with `before`, the look-up's view of those fields) for undo."""
         returned = data.get("id") if isinstance(data, Mapping) else None
         if returned is None:  # a 2xx without the contact's id proves nothing (#14.3)
             return RowResult.not_confirmed(contact, "iVvy's answer has no contact id")
-        return RowResult.for_contact(contact, status, id=str(returned))
+        body = self._body(contact, creating=status is Status.ADDED)
+        sent = {key: body[key] for key in SHOWN if key in body}
+        held = {key: before.get(key) for key in sent} if before is not None else None
+        return RowResult.for_contact(contact, status, id=str(returned), change=Change(sent, held))
+
+    # Undo ---------------------------------------------------------------------------------
+
+    async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
+        reply = await api.call(
+            "POST",
+            CONTACT_PATH,
+            json={"id": _as_id(row.vendor_id or "")},
+            params={"action": "getContact"},
+            accept=frozenset({404}),
+        )
+        if _is_unknown_contact(reply.status_code, reply.data):
+            return None
+        data = self.checked(reply.data)
+        return {key: data.get(key) for key in SHOWN} if isinstance(data, Mapping) else None
+
+    async def restore(self, row: RunRow, api: Api) -> None:
+        # A field empty before is cleared with "" (e-mail cannot be: iVvy requires one).
+        before = {
+            k: ("" if v is None and k != "email" else v) for k, v in (row.before or {}).items()
+        }
+        body = {"id": _as_id(row.vendor_id or ""), **drop_none(before)}
+        reply = await api.call(
+            "POST", CONTACT_PATH, json=body, params={"action": "addOrUpdateContact"}
+        )
+        self.checked(reply.data)
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
         entries, key = await self._find_entries(contact, api)
@@ -453,3 +508,7 @@ def _as_int(value: Any) -> int | None:
 def _as_id(value: str) -> int | str:
     """iVvy ids are integers; keep anything else as the vendor gave it."""
     return int(value) if value.isdigit() else value
+
+
+def drop_none(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value is not None}

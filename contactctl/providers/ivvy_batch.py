@@ -67,6 +67,7 @@ class Write:
     contact_id: str | None
     update_if_exists: bool = False  # an add that may safely be sent again (see above)
     from_journal: bool = False  # the id came from the journal: it may be gone
+    before: Mapping[str, Any] | None = None  # the contact as the look-up showed it
 
 
 class RunLost(Exception):
@@ -275,7 +276,7 @@ class _Push:
             message = self.provider.error_message(answer, "")
             return RowResult.for_contact(contact, Status.FAILED, f"rejected by iVvy: {message}")
         status = Status.ADDED if write.contact_id is None else Status.UPDATED
-        return self.provider.written(contact, answer, status)
+        return self.provider.written(contact, answer, status, write.before)
 
     async def _recover(
         self, batch: list[Contact], writes: dict[int, Write], why: str

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactctl.errors import UsageError
-from contactctl.model import Contact, OnDuplicate, RowResult, Status
+from contactctl.model import Contact, OnDuplicate, RowResult, RunRow, Status
 from contactctl.providers.base import Provider
 from contactctl.providers.common import drop_blank, echoed_digits, first_and_last
 from contactctl.providers.profile import (
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from contactctl.send.api import Api
 
 PATH = "/v1/public/contact/create"
+DELETE_PATH = "/v1/public/contact/delete"
+MAX_DELETE = 200  # numbers per delete request (documented)
 PARAM_SLOTS = ("param1", "param2", "param3", "param4", "param5")
 MAX_LIST_NAME = 30
 MAX_TAG_NAME = 20
@@ -77,6 +79,7 @@ class Octopush(Provider[OctopushSettings]):
     settings_type: ClassVar[type[ProviderSettings]] = OctopushSettings
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "tags", "lists", "external_id", "opt_in")
     has_lists: ClassVar[bool] = True
+    can_delete: ClassVar[bool] = True
 
     @classmethod
     def credential_keys(cls) -> list[str]:
@@ -175,6 +178,12 @@ class Octopush(Provider[OctopushSettings]):
             reason = "Octopush skipped it without saying why (a blacklisted number?)"
             return RowResult.for_contact(contact, Status.SKIPPED, reason)
         return RowResult.not_confirmed(contact, f"Octopush answered status {status!r}")
+
+    async def delete(self, rows: Sequence[RunRow], api: Api) -> None:
+        numbers = [row.phone for row in rows if row.phone]
+        for start in range(0, len(numbers), MAX_DELETE):
+            chunk = numbers[start : start + MAX_DELETE]
+            await api.call("DELETE", DELETE_PATH, json={"phone_numbers": chunk})
 
     def _list_name(self) -> str | None:
         return self.run.list_name or self.settings.list_name

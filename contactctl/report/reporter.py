@@ -28,7 +28,7 @@ from contactctl.report.settings import (
     report_format,
 )
 from contactctl.report.spool import RowRecord, RowSpool, atomic_text_file
-from contactctl.report.summary import Summary
+from contactctl.report.summary import IMPORT_STATUSES, UNDO_STATUSES, Summary
 from contactctl.report.terminal import ProblemRows, print_table, result_records
 
 # Problem rows in the default table; the rest are counted, and listed in --report.
@@ -51,7 +51,7 @@ class Reporter:
         self.extra: dict[str, object] = {}
         self._stdout = stdout
         self._stderr = stderr
-        self._summary = Summary()
+        self._summary = Summary(shown=_shown(settings))
         self._per_source: dict[str, Summary] = {}  # insertion order = order of first arrival
         self._notes: list[str] = []
         self._any_id = False
@@ -83,7 +83,7 @@ class Reporter:
         self._summary.count(result.status)
         tally = self._per_source.get(result.source)
         if tally is None:
-            tally = self._per_source[result.source] = Summary()
+            tally = self._per_source[result.source] = Summary(shown=_shown(self.settings))
         tally.count(result.status)
         self._any_id = self._any_id or result.id is not None
         if self._rows is not None:
@@ -222,6 +222,10 @@ class Reporter:
         for spool in (self._rows, self._rejects):
             if spool is not None:
                 spool.close()
+
+
+def _shown(settings: ReportSettings) -> tuple[str, ...]:
+    return UNDO_STATUSES if settings.command == "undo" else IMPORT_STATUSES
 
 
 def _needs_every_row(settings: ReportSettings) -> bool:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contactctl.errors import ExitCode
 from contactctl.model import Status
 
 _FIELD = {status: str(status.value) for status in Status}
+# The statuses a run's summary lists, by command: undo deletes and restores, import writes.
+IMPORT_STATUSES = ("added", "updated", "upserted", "skipped", "failed")
+UNDO_STATUSES = ("deleted", "restored", "skipped", "failed")
 
 
 @dataclass
 class Summary:
-    """Counts per status. `total` always equals the sum of the five statuses."""
+    """Counts per status. `total` always equals the sum of the statuses."""
 
     total: int = 0
     added: int = 0
@@ -20,6 +23,9 @@ class Summary:
     upserted: int = 0
     skipped: int = 0
     failed: int = 0
+    deleted: int = 0
+    restored: int = 0
+    shown: tuple[str, ...] = field(default=IMPORT_STATUSES, compare=False)
 
     def count(self, status: Status) -> None:
         self.total += 1
@@ -29,14 +35,7 @@ class Summary:
         setattr(self, name, getattr(self, name) + 1)
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "added": self.added,
-            "updated": self.updated,
-            "upserted": self.upserted,
-            "skipped": self.skipped,
-            "failed": self.failed,
-        }
+        return {"total": self.total} | {name: getattr(self, name) for name in self.shown}
 
     @property
     def written(self) -> int:

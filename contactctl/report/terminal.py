@@ -25,6 +25,8 @@ STATUS_STYLES = {
     Status.UPSERTED: "blue",
     Status.SKIPPED: "yellow",
     Status.FAILED: "red",
+    Status.DELETED: "magenta",
+    Status.RESTORED: "cyan",
 }
 BASE_COLUMNS = (
     ("Source", "source"),

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from contactctl.journal import Journal, content_hash
-from contactctl.model import WRITTEN_STATUSES, Contact, Delivery, RowResult, Status
+from contactctl.model import WRITTEN_STATUSES, Contact, Delivery, RowResult, RunRow, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.send.sender import SendHooks
 
@@ -71,6 +71,7 @@ class JournalHooks(SendHooks):
 
     def after_send(self, batch: Sequence[Contact], results: Sequence[RowResult]) -> None:
         confirmed: list[tuple[str, str, str, str | None]] = []
+        written: list[RunRow] = []
         up_to_date: list[tuple[str, str, str | None]] = []
         abandoned: list[str] = []
         uncertain: list[str] = []
@@ -81,6 +82,7 @@ class JournalHooks(SendHooks):
                 continue
             if result.status in WRITTEN_STATUSES:
                 confirmed.append((key, digest, str(result.status), result.id))
+                written.append(_run_row(key, result))
             elif _found_up_to_date(result):
                 up_to_date.append((key, digest, result.id))
             elif result.status is Status.SKIPPED or result.delivery is Delivery.NOT_SENT:
@@ -90,7 +92,7 @@ class JournalHooks(SendHooks):
                 # It may have landed: the intent stays open; the next run checks or re-sends it.
                 uncertain.append(key)
         if confirmed:
-            self._journal.confirm(confirmed)
+            self._journal.confirm(confirmed, written)
         if up_to_date:
             self._journal.confirm_up_to_date(up_to_date)
         if abandoned:
@@ -111,3 +113,18 @@ def _found_up_to_date(result: RowResult) -> bool:
     """A row skipped because the vendor already holds exactly this content (a look-up showed
     it): the content is there, so the next run may call it unchanged without asking again."""
     return result.status is Status.SKIPPED and result.delivery is Delivery.LANDED
+
+
+def _run_row(identity: str, result: RowResult) -> RunRow:
+    """What undo needs of a written row: where it came from, its id, what changed."""
+    change = result.change
+    return RunRow(
+        result.source,
+        result.row,
+        identity,
+        str(result.status),
+        result.id,
+        result.phone,
+        dict(change.sent) if change is not None else None,
+        dict(change.before) if change is not None and change.before is not None else None,
+    )

@@ -259,11 +259,13 @@ def test_a_schema_1_journal_is_upgraded_with_its_deliveries(path: Path) -> None:
         journal.confirm([(PHONE, "h1", "added", "vendor-7")])
     with sqlite3.connect(path) as db:  # as contactctl with schema 1 left it
         db.execute("ALTER TABLE deliveries DROP COLUMN delivery")
+        db.execute("DROP TABLE run_rows")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.close()
     with Journal(path, "octopush", "acct-1") as journal:
         assert journal.unchanged(PHONE, "h1") is not None
-    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+        assert journal.written_by(1) == []  # run_rows exists; run 1 predates it
+    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
 
 
 def test_vendor_id_survives_an_answer_without_one(journal: Journal) -> None:
@@ -538,7 +540,7 @@ def test_creates_folders_a_private_file_and_a_versioned_wal_schema(journal: Jour
     path = journal.path
     assert path.is_file()
     assert path.stat().st_mode & 0o777 == 0o600
-    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert _query(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
 
 

@@ -26,6 +26,7 @@ from contactctl.report import (
     Summary,
     check_report_path,
 )
+from contactctl.report.summary import IMPORT_STATUSES, UNDO_STATUSES
 
 
 def console(buffer: io.StringIO) -> Console:
@@ -58,7 +59,11 @@ def row(number: int, status: Status, reason: str | None = None, **fields: Any) -
 # -- Summary ------------------------------------------------------------------------------
 
 
-@given(st.lists(st.sampled_from(list(Status)), max_size=60))
+IMPORT = [status for status in Status if status.value in IMPORT_STATUSES]
+UNDO = [status for status in Status if status.value in UNDO_STATUSES]
+
+
+@given(st.lists(st.sampled_from(IMPORT), max_size=60))
 def test_totals_always_reconcile(statuses: list[Status]) -> None:
     run = Run(output=OutputMode.QUIET)
     run.add(*(row(n + 2, status, "r") for n, status in enumerate(statuses)))
@@ -66,7 +71,19 @@ def test_totals_always_reconcile(statuses: list[Status]) -> None:
     counts = summary.as_dict()
     assert counts["total"] == len(statuses)
     assert counts["total"] == sum(value for key, value in counts.items() if key != "total")
-    for status in Status:
+    for status in IMPORT:
+        assert counts[status.value] == statuses.count(status)
+
+
+@given(st.lists(st.sampled_from(UNDO), max_size=60))
+def test_undo_totals_reconcile_over_its_own_statuses(statuses: list[Status]) -> None:
+    summary = Summary(shown=UNDO_STATUSES)
+    for status in statuses:
+        summary.count(status)
+    counts = summary.as_dict()
+    assert list(counts) == ["total", "deleted", "restored", "skipped", "failed"]
+    assert counts["total"] == sum(value for key, value in counts.items() if key != "total")
+    for status in UNDO:
         assert counts[status.value] == statuses.count(status)
 
 

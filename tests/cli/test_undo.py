@@ -1,0 +1,252 @@
+"""`contactctl undo RUN_ID` over the emulators: what lands (the store, the request log, the
+journal), not what was called."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from contactctl.sandbox import HandMade
+from tests.cli.helpers import Run, run_cli, write_config, write_csv
+from tests.conftest import SandboxFactory
+
+CONTACTS = """
+First Name,Last Name,Mobile,Email
+Axelle,Durand,+33612345601,axelle@example.com
+Bruno,Martin,+33612345602,bruno@example.com
+Chloe,Petit,+33612345603,chloe@example.com
+Dylan,Roux,+33612345604,dylan@example.com
+"""
+AXELLE = HandMade("33612345601", "Old", "Name", "Axelle@Example.com", "c-01")
+
+
+class Account:
+    """One provider's emulator, a config pointing at it, and one journal."""
+
+    def __init__(self, tmp_path: Path, provider: str, emulator: Any, base_url: str) -> None:
+        self.tmp_path = tmp_path
+        self.provider = provider
+        self.emulator = emulator
+        self.base_url = base_url
+        self.config = write_config(tmp_path / "c.yaml", provider, base_url)
+        self.journal = tmp_path / "j.sqlite3"
+
+    def import_(self, text: str = CONTACTS) -> Run:
+        source = write_csv(self.tmp_path / "contacts.csv", text)
+        return run_cli("import", source, "-p", self.provider, *self._common(), "--output", "json")
+
+    def undo(self, run_id: int, *extra: str) -> tuple[Run, dict[int, dict[str, Any]]]:
+        report = self.tmp_path / f"undo-{run_id}.json"
+        run = run_cli("undo", str(run_id), *self._common(), "--report", report, *extra)
+        rows = json.loads(report.read_text())["rows"] if report.exists() else []
+        return run, {r["row"]: r for r in rows}
+
+    def runs(self) -> list[dict[str, Any]]:
+        run = run_cli("runs", "--journal", self.journal, "--output", "json")
+        runs: list[dict[str, Any]] = run.json()["runs"]
+        return runs
+
+    def _common(self) -> tuple[str | Path, ...]:
+        return ("-c", self.config, "--journal", self.journal)
+
+
+def _names(emulator: Any) -> dict[str, str]:
+    return {str(c["phoneNumber"]).lstrip("+"): str(c["name"]) for c in emulator.stored()}
+
+
+def _rename_at_callbell(base_url: str, emulator: Any, number: str, name: str) -> None:
+    """Someone edits a contact in Callbell's own screens after the run."""
+    from contactctl.sandbox import SANDBOX_CREDENTIALS
+
+    [uuid] = [c["uuid"] for c in emulator.stored() if c["phoneNumber"].endswith(number)]
+    token = SANDBOX_CREDENTIALS["callbell"]["api_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, headers=headers) as client:
+        assert client.patch(f"/v1/contacts/{uuid}", json={"name": name}).status_code == 200
+
+
+def test_callbell_added_deleted_updated_restored_changed_since_left_alone(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        emulator.add_by_hand(AXELLE)  # there before the run, as "Old Name"
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        imported = account.import_()
+        [run] = account.runs()
+        _rename_at_callbell(base_url, emulator, "33612345604", "Dylan (edited by hand)")
+        undone, rows = account.undo(run["id"])
+        names_after_undo = _names(emulator)
+        again, rows_again = account.undo(run["id"])
+        names_after_second = _names(emulator)
+        deletes = [r for r in emulator.requests if r.method == "DELETE"]
+        reimported = account.import_()
+        runs = account.runs()
+
+    assert imported.exit_code == 0, imported.stderr
+    assert undone.exit_code == 1, undone.stderr  # one row could not be taken back
+    assert rows[2]["status"] == "restored"
+    assert (rows[3]["status"], rows[4]["status"]) == ("deleted", "deleted")
+    assert rows[5]["status"] == "failed"
+    assert rows[5]["reason"] == f"changed at Callbell since run {run['id']}; left alone"
+    assert names_after_undo == {
+        "33612345601": "Old Name",
+        "33612345604": "Dylan (edited by hand)",
+    }
+    # A second undo changes nothing: what was taken back is skipped, the rest still refused.
+    assert again.exit_code == 1
+    assert {rows_again[n]["status"] for n in (2, 3, 4)} == {"skipped"}
+    assert rows_again[3]["reason"].startswith("already undone by run")
+    assert names_after_second == names_after_undo
+    assert len(deletes) == 2
+    # What was taken back is sent again by the next import (the journal forgot it).
+    assert reimported.exit_code == 0, reimported.stderr
+    statuses = {r["row"]: r["status"] for r in reimported.json()["rows"]}
+    assert statuses == {2: "updated", 3: "added", 4: "added", 5: "skipped"}
+    assert [r["files"] for r in runs][:2] == [
+        [str(tmp_path / "contacts.csv")],
+        [f"undo of run {run['id']}"],
+    ]
+
+
+def test_octopush_deletes_what_the_run_added_in_one_request(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("octopush") as (emulator, base_url):
+        account = Account(tmp_path, "octopush", emulator, base_url)
+        account.import_()
+        renamed = CONTACTS.replace("Axelle,", "Axelle-Marie,")
+        account.import_(renamed)  # run 2 overwrites Axelle: Octopush shows no before-image
+        first, second = sorted(run["id"] for run in account.runs())
+        undo_update, update_rows = account.undo(second)
+        start = len(emulator.requests)
+        undone, rows = account.undo(first)
+        requests = emulator.requests[start:]
+        stored = emulator.stored()
+
+    assert undo_update.exit_code == 1
+    assert update_rows[2]["reason"] == "Octopush cannot write a contact back"
+    assert undone.exit_code == 0, undone.stderr
+    assert {r["status"] for r in rows.values()} == {"deleted"}
+    assert [(r.method, r.path) for r in requests] == [("DELETE", "/v1/public/contact/delete")]
+    assert len(requests[0].json["phone_numbers"]) == 4
+    assert stored == []
+
+
+def test_ivvy_restores_the_contact_it_updated_and_cannot_delete_one_it_added(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        emulator.add_by_hand(AXELLE)
+        account = Account(tmp_path, "ivvy", emulator, base_url)
+        account.import_()
+        [run] = account.runs()
+        undone, rows = account.undo(run["id"])
+        stored = {str(c["email"]).lower(): c for c in emulator.stored()}
+
+    assert undone.exit_code == 1
+    assert rows[2]["status"] == "restored"
+    assert stored["axelle@example.com"]["firstName"] == "Old"
+    assert not stored["axelle@example.com"]["phone"]  # it had none before the run
+    assert {rows[n]["reason"] for n in (3, 4, 5)} == {"iVvy has no call that deletes a contact"}
+    assert len(stored) == 4
+
+
+def test_dry_run_says_what_it_would_do_and_sends_nothing(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        emulator.add_by_hand(AXELLE)
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        account.import_()
+        [run] = account.runs()
+        before = (emulator.stored(), len(emulator.requests))
+        planned, rows = account.undo(run["id"], "--dry-run")
+        as_json = run_cli(
+            "undo", str(run["id"]), "--dry-run", "--output", "json", *account._common()
+        )
+        after = (emulator.stored(), len(emulator.requests))
+
+    assert planned.exit_code == 0, planned.stderr
+    assert rows[2]["reason"] == "would restore it as it was before (--dry-run)"
+    assert rows[3]["reason"] == "would delete it (--dry-run)"
+    assert after == before
+    assert as_json.json()["summary"] == {
+        "total": 4,
+        "deleted": 0,
+        "restored": 0,
+        "skipped": 4,
+        "failed": 0,
+    }
+
+
+def test_an_undo_cut_short_is_resumed_and_nothing_is_done_twice(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        account.import_()
+        [run] = account.runs()
+        uuids = {c["phoneNumber"].replace(" ", "")[-2:]: c["uuid"] for c in emulator.stored()}
+        # Callbell stops answering for the third contact: the undo aborts there.
+        emulator.faults.fail_next(503, count=1000, path=f"/v1/contacts/{uuids['03']}")
+        cut, cut_rows = account.undo(run["id"])
+        emulator.faults.clear()
+        resumed, rows = account.undo(run["id"])
+        deletes = [r.path for r in emulator.requests if r.method == "DELETE"]
+        stored = emulator.stored()
+
+    assert cut.exit_code == 3
+    assert [cut_rows[n]["status"] for n in (2, 3, 4, 5)] == [
+        "deleted",
+        "deleted",
+        "failed",
+        "failed",
+    ]
+    assert cut_rows[4]["reason"].startswith("not undone: run aborted")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert [rows[n]["status"] for n in (2, 3, 4, 5)] == ["skipped", "skipped", "deleted", "deleted"]
+    assert sorted(deletes) == sorted(f"/v1/contacts/{u}" for u in uuids.values())  # once each
+    assert stored == []
+
+
+def test_an_unknown_run_or_another_account_is_refused(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("octopush") as (emulator, base_url):
+        account = Account(tmp_path, "octopush", emulator, base_url)
+        account.import_()
+        [run] = account.runs()
+        missing, _ = account.undo(99)
+        other = write_config(tmp_path / "other.yaml", "octopush", base_url, api_login="x@y.z")
+        elsewhere = run_cli("undo", str(run["id"]), "-c", other, "--journal", account.journal)
+        stored = emulator.stored()
+
+    assert missing.exit_code == 2
+    assert "has no run 99" in missing.stderr
+    assert elsewhere.exit_code == 2
+    assert "Undo with the config" in elsewhere.stderr
+    assert len(stored) == 4
+
+
+def test_what_shoutout_and_pabbly_cannot_take_back_is_listed_with_the_reason(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    reasons = {}
+    for provider in ("shoutout", "pabbly"):
+        with sandbox(provider) as (emulator, base_url):
+            (tmp_path / provider).mkdir()
+            account = Account(tmp_path / provider, provider, emulator, base_url)
+            account.import_()
+            [run] = account.runs()
+            undone, rows = account.undo(run["id"])
+            reasons[provider] = ({r["reason"] for r in rows.values()}, undone.exit_code)
+            assert len(emulator.stored()) == 4  # nothing was touched
+
+    assert reasons["shoutout"] == (
+        {"ShoutOUT did not say whether it was new, so what it held before is unknown"},
+        1,
+    )
+    assert reasons["pabbly"] == ({"Pabbly Chatflow has no call that deletes a contact"}, 1)
