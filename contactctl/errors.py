@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from contactctl.model import Delivery
+from contactctl.choices import Delivery
 
 
 class ExitCode(IntEnum):

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# Re-exported: the small enums live apart so `--help` need not load this module.
+from contactctl.choices import Delivery as Delivery
+from contactctl.choices import InputFormat as InputFormat
+from contactctl.choices import OnDuplicate as OnDuplicate
+from contactctl.choices import OutputMode as OutputMode
+from contactctl.choices import ShowMode as ShowMode
+
 # A cell as readers hand it on: text, or a list of texts where the format has real lists
 # (a JSON array of tags, several vCard categories). Blank cells are "" and are treated as
 # absent by the mapping stage, never as a value to send.
@@ -28,49 +35,7 @@ class Status(StrEnum):
     RESTORED = "restored"
 
 
-class Delivery(StrEnum):
-    """Whether a row's write reached the vendor: a typed fact, never read back from a message.
-
-    Set where it becomes known (the exception raised for a request carries it) and used by the
-    journal: only a row surely `not sent` loses its intent; one that `may have landed` is
-    checked or re-sent idempotently by the next run, never called unchanged.
-    """
-
-    NOT_SENT = "not sent"
-    MAY_HAVE_LANDED = "may have landed"
-    LANDED = "landed"
-
-
 WRITTEN_STATUSES = frozenset({Status.ADDED, Status.UPDATED, Status.UPSERTED})
-
-
-class InputFormat(StrEnum):
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    JSONL = "jsonl"
-    XLSX = "xlsx"
-    VCF = "vcf"
-
-
-class OnDuplicate(StrEnum):
-    UPDATE = "update"
-    SKIP = "skip"
-
-
-class OutputMode(StrEnum):
-    """What goes to standard output."""
-
-    TABLE = "table"
-    JSON = "json"
-    QUIET = "quiet"
-
-
-class ShowMode(StrEnum):
-    """Which rows the terminal table lists."""
-
-    PROBLEMS = "problems"
-    ALL = "all"
 
 
 class PhoneType(StrEnum):

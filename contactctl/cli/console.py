@@ -7,7 +7,7 @@ import sys
 
 from rich.console import Console
 
-from contactctl.printable import safe_console
+from contactctl.safe_console import safe_console
 
 
 def consoles(quiet: bool = False) -> tuple[Console, Console]:

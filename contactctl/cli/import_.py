@@ -10,7 +10,7 @@ import typer
 from contactctl.cli import options as o
 from contactctl.cli.errors import run_command
 from contactctl.errors import ExitCode
-from contactctl.providers.settings import MINIMUMS
+from contactctl.providers.minimums import MINIMUMS
 
 if TYPE_CHECKING:
     from contactctl.config import Config

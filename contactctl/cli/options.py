@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from contactctl.model import InputFormat, OnDuplicate, OutputMode, ShowMode
+from contactctl.choices import InputFormat, OnDuplicate, OutputMode, ShowMode
 from contactctl.providers import BUILTIN
 
 # The command line takes the same enumerations the rest of the code uses.

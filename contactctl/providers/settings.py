@@ -16,20 +16,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from contactctl.errors import ConfigError
+from contactctl.providers.minimums import MINIMUMS
 from contactctl.secrets import Secret
 
 S = TypeVar("S", bound="ProviderSettings")
-
-# The least each number may be, in the config and on the command line alike (the flags of
-# cli/import_.py take their `min` from here): one rule per option.
-MINIMUMS: dict[str, float] = {
-    "batch_size": 1,
-    "concurrency": 1,
-    "rate": 0.001,
-    "timeout": 0.001,
-    "max_retries": 0,
-    "max_answer_bytes": 1024,
-}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from contactctl.printable import printable, safe_console
+from contactctl.printable import printable
+from contactctl.safe_console import safe_console
 from tests.cli.helpers import import_to, run_cli, write_csv
 from tests.conftest import SandboxFactory
 
