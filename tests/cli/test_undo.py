@@ -250,3 +250,53 @@ def test_what_shoutout_and_pabbly_cannot_take_back_is_listed_with_the_reason(
         1,
     )
     assert reasons["pabbly"] == ({"Pabbly Chatflow has no call that deletes a contact"}, 1)
+
+
+def _undone_rows(journal: Path) -> int:
+    """Rows an undo has marked as taken back so far (0 until it has marked one)."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
+            query = "SELECT count(*) FROM run_rows WHERE undone IS NOT NULL"
+            return int(db.execute(query).fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_an_undo_killed_mid_way_is_resumed_and_nothing_is_deleted_twice(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.cli.helpers import wait_until
+
+    rows = "".join(f"Name{n},Last{n},+336150{n:05d},p{n}@example.com\n" for n in range(60))
+    with sandbox("callbell") as (emulator, base_url):
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        account.import_("First Name,Last Name,Mobile,Email\n" + rows)
+        [run] = account.runs()
+        emulator.faults.latency_s = 0.05  # the undo takes a few seconds: time to kill it
+        argv = [sys.executable, "-m", "contactctl", "undo", str(run["id"]), *account._common()]
+        child = subprocess.Popen(
+            [str(a) for a in argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until(lambda: _undone_rows(account.journal) >= 5, "five rows undone")
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=20)
+        emulator.faults.latency_s = 0.0
+        left_after_kill = len(emulator.stored())
+        resumed, results = account.undo(run["id"])
+        deleted = [r.path for r in emulator.requests if r.method == "DELETE" and r.status == 200]
+        stored = emulator.stored()
+
+    assert child.returncode == -signal.SIGKILL
+    assert 0 < left_after_kill < 60
+    assert resumed.exit_code == 0, resumed.stderr
+    assert {r["status"] for r in results.values()} <= {"deleted", "skipped"}
+    assert len(deleted) == len(set(deleted)) == 60  # each contact deleted once, none twice
+    assert stored == []
