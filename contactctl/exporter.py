@@ -18,6 +18,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
+from rich.console import Console
+
 from contactctl.config import Config
 from contactctl.errors import ExitCode, ProviderError, UsageError
 from contactctl.providers.base import Provider, RunOptions
@@ -42,8 +44,10 @@ def run_export(
     output: Path | None,
     fmt: str,
     stdout: TextIO,
+    progress: Console | None = None,
 ) -> tuple[ExitCode, int]:
-    """Export the account; the exit code and how many contacts were written."""
+    """Export the account; the exit code and how many contacts were written. `progress`:
+    the console that shows a running count while pages are read (when it is a terminal)."""
     if fmt not in FORMATS:
         raise UsageError(f"Unknown export format {fmt!r}.", "Use --format csv or json.")
     with ExitStack() as stack:
@@ -61,7 +65,7 @@ def run_export(
             )
         require_credentials(provider)
         check_transport_security(provider.base_url(), allow_http=False)
-        rows = asyncio.run(_listed(provider))
+        rows = asyncio.run(_listed(provider, progress))
         text = _render(rows, fmt)
         if output is None:
             stdout.write(text)
@@ -70,15 +74,46 @@ def run_export(
     return ExitCode.OK, len(rows)
 
 
-async def _listed(provider: Provider[Any]) -> list[dict[str, str]]:
+async def _listed(provider: Provider[Any], progress: Console | None) -> list[dict[str, str]]:
     redact = Redactor(provider.settings.secrets())
     try:
         client = build_client(provider, 1, redact, False, None)
     except (ssl.SSLError, OSError) as exc:
         raise ProviderError(tls_setup_failure(exc)) from None
+    rows: list[dict[str, str]] = []
     async with client:
         api = build_api(provider, client, provider.limits.requests_per_second, redact)
-        return [row async for row in provider.list_contacts(api)]
+        with _Counter(progress, provider.vendor) as counter:
+            async for row in provider.list_contacts(api):
+                rows.append(row)
+                counter.advance()
+    return rows
+
+
+class _Counter:
+    """A running count of the contacts read, on a terminal only (a log gets the last line)."""
+
+    def __init__(self, console: Console | None, vendor: str) -> None:
+        self._live = None
+        if console is not None and console.is_terminal and not console.quiet:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed} contacts"))
+            self._live = Progress(*columns, console=console, transient=True)
+            self._task = self._live.add_task(f"Reading {vendor}", total=None)
+
+    def advance(self) -> None:
+        if self._live is not None:
+            self._live.advance(self._task)
+
+    def __enter__(self) -> _Counter:
+        if self._live is not None:
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.stop()
 
 
 def _render(rows: list[dict[str, str]], fmt: str) -> str:

@@ -122,3 +122,45 @@ def test_help_shows_examples() -> None:
     run = run_cli("export", "--help")
     assert run.exit_code == 0
     assert "contactctl export -p callbell -o old.csv && contactctl import old.csv" in run.stdout
+
+
+def test_output_json_summarises_on_standard_output_and_needs_a_file(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        _seed(emulator, tmp_path, "callbell", base_url, 3)
+        target = tmp_path / "out.csv"
+        summary = _export(tmp_path, "callbell", base_url, "-o", target, "--output", "json")
+        no_file = _export(tmp_path, "callbell", base_url, "--output", "json")
+        quiet = _export(tmp_path, "callbell", base_url, "-o", target, "--output", "quiet")
+
+    assert summary.exit_code == 0, summary.stderr
+    assert summary.json() == {"provider": "callbell", "exported": 3, "file": str(target)}
+    assert no_file.exit_code == 2
+    assert "--output json needs -o FILE" in no_file.stderr
+    assert quiet.exit_code == 0
+    assert (quiet.stdout, quiet.stderr) == ("", "")
+    assert len(_rows(target.read_text(encoding="utf-8"))) == 3
+
+
+def test_a_terminal_sees_the_count_while_pages_are_read(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    from rich.console import Console
+
+    from contactctl.config import load_config
+    from contactctl.exporter import run_export
+
+    screen, out = io.StringIO(), io.StringIO()
+    with sandbox("callbell") as (emulator, base_url):
+        _seed(emulator, tmp_path, "callbell", base_url, 25)
+        config = load_config(write_config(tmp_path / "c.yaml", "callbell", base_url))
+        terminal = Console(file=screen, force_terminal=True, width=80)
+        code, count = run_export(
+            "callbell", config, sandbox=False, output=None, fmt="csv", stdout=out,
+            progress=terminal,
+        )  # fmt: skip
+
+    assert (code, count) == (0, 25)
+    assert "Reading Callbell" in screen.getvalue()
+    assert "Reading" not in out.getvalue()  # the contacts stay clean
