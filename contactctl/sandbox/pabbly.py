@@ -16,6 +16,8 @@ Vendor truth (from the docs):
   them, an attribute with an empty value is removed.
 
 Emulator's choices, not vendor truth:
+- `GET /api/v1/settings/tags` (the endpoint is documented, its answer is not) answers
+  `{"status": "success", "data": {"tags": [{"name"}]}}`, the account's tags as spelled;
 - the body may be an array or a single object; at most `max_batch` contacts (default 100)
   and at least one, else 400;
 - `onDuplicate` comes from the query string, or from the contact object itself (a single
@@ -85,6 +87,7 @@ class PabblyEmulator(Emulator):
             route("POST", "/api/v1/contacts/?", self._create),
             route("GET", "/api/v1/contacts/?", self._list),
             route("GET", "/api/v1/contacts/lists", self._lists),
+            route("GET", "/api/v1/settings/tags", self._tags),
             route("GET", one, self._get),
             route("PUT", one, self._update),
         ]
@@ -176,6 +179,10 @@ class PabblyEmulator(Emulator):
         return Response(
             200, {"status": "success", "data": {"lists": [{"name": "all", "count": count}]}}
         )
+
+    def _tags(self, request: Request) -> Response:
+        names = [{"name": name} for name in self.settings.tags.values()]
+        return Response(200, {"status": "success", "data": {"tags": names}})
 
     def _get(self, request: Request, contact_id: str) -> Response:
         record = self._existing(contact_id)

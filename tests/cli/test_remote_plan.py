@@ -119,3 +119,28 @@ def test_pabbly_rows_are_planned_with_the_tags_an_overwrite_would_replace(
         "would add",
     ]
     assert methods == {"GET"}
+
+
+def test_pabbly_plan_fails_before_sending_a_row_naming_a_tag_the_account_lacks(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("pabbly") as (emulator, base_url):
+        run, report = _plan(
+            tmp_path,
+            "pabbly",
+            base_url,
+            "Name,Mobile,Tags\n"
+            "Ann Lee,+33612345601,Friends\n"  # no such tag in the account
+            "Bob Ray,+33612345602,VIP\n"  # the account's "vip", spelled another way
+            "Cleo Day,+33612345603,\n",
+        )
+        requests = [(r.method, r.path) for r in emulator.requests]
+    assert run.exit_code == 1
+    rows = report["rows"]
+    assert rows[0]["status"] == "failed"
+    assert rows[0]["reason"].startswith(
+        "tag 'Friends' does not exist in this Pabbly Chatflow account"
+    )
+    assert [r["reason"] for r in rows[1:]] == ["would add", "would add"]
+    assert requests.count(("GET", "/api/v1/settings/tags")) == 1  # read once for the run
+    assert {method for method, _ in requests} == {"GET"}
