@@ -66,6 +66,15 @@ def test_a_fault_for_another_path_waits_for_its_path(serve, vendor: str, write_o
     assert served.anonymous.get("/elsewhere").status_code == 500
 
 
+def test_a_fault_containing_a_text_waits_for_a_request_that_holds_it(
+    serve, vendor: str, write_one: Writer
+) -> None:
+    served = serve(vendor)
+    served.emulator.faults.drop_next(after_commit=True, containing="no such text")
+    assert write_one(served.client, 1).status_code < 300  # its body does not hold it
+    assert served.emulator.faults.pending == 1
+
+
 def test_drop_before_commit_stores_nothing(serve, vendor: str, write_one: Writer) -> None:
     served = serve(vendor)
     served.emulator.faults.drop_next(after_commit=False)

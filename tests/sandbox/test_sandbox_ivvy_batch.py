@@ -84,3 +84,12 @@ def test_an_unknown_batch_is_not_found(serve: Any) -> None:
     results = _call(served, "results", {"async": "no-such-batch"})
     assert (progress.status_code, progress.json()["specificCode"]) == (404, 24105)
     assert (results.status_code, results.json()["specificCode"]) == (404, 24115)
+
+
+def test_a_batch_may_complete_as_it_is_run(serve: Any) -> None:
+    served = serve("ivvy", batch_polls_to_complete=0)
+    run = _call(served, "run", {"jobs": [_add(1)]})
+    async_id = run.json()["asyncId"]
+    assert len(served.emulator.stored()) == 1  # done before anyone polls
+    assert _call(served, "progress", {"async": async_id}).json() == {"progress": 100}
+    assert _call(served, "results", {"async": async_id}).status_code == 200

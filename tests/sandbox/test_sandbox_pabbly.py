@@ -276,3 +276,10 @@ def test_contact_lists(serve) -> None:
     _post(served, [SEED_ROW])
     answer = served.client.get(f"{CONTACTS}/lists")
     assert answer.json()["data"]["lists"] == [{"name": "all", "count": 1}]
+
+
+def test_settings_tags_lists_the_accounts_tags_as_spelled(serve) -> None:
+    served = serve("pabbly", tags=["Lead", "vip"])
+    answer = served.client.get("/api/v1/settings/tags")
+    assert answer.status_code == 200
+    assert answer.json()["data"]["tags"] == [{"name": "Lead"}, {"name": "vip"}]
