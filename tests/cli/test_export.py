@@ -164,3 +164,36 @@ def test_a_terminal_sees_the_count_while_pages_are_read(
     assert (code, count) == (0, 25)
     assert "Reading Callbell" in screen.getvalue()
     assert "Reading" not in out.getvalue()  # the contacts stay clean
+
+
+def test_an_export_killed_mid_listing_leaves_nothing_and_runs_again_whole(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.cli.helpers import wait_for_requests
+
+    target = tmp_path / "out.csv"
+    with sandbox("callbell") as (emulator, base_url):
+        _seed(emulator, tmp_path, "callbell", base_url, 100)  # five pages
+        config = write_config(tmp_path / "c.yaml", "callbell", base_url)
+        start = len(emulator.requests)
+        emulator.faults.latency_s = 0.5  # a page every half second: time to kill it
+        argv = [sys.executable, "-m", "contactctl", "export", "-p", "callbell", "-c", str(config)]
+        child = subprocess.Popen(
+            [*argv, "-o", str(target)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_requests(emulator, start + 2)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=20)
+        emulator.faults.latency_s = 0.0
+        left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("out", ".out")))
+        again = _export(tmp_path, "callbell", base_url, "-o", target)
+
+    assert child.returncode == -signal.SIGKILL
+    assert left == []  # no file, and no half-written one beside it
+    assert again.exit_code == 0, again.stderr
+    assert len(_rows(target.read_text(encoding="utf-8"))) == 100
