@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -92,6 +93,11 @@ def virtual_clock(request: pytest.FixtureRequest) -> Iterator[VirtualClock]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "real_time: use the real clock for pacing and backoff")
+    # A suite started in the background by a non-interactive shell inherits SIGINT ignored,
+    # and so would every command it starts: the tests that press Ctrl-C on one would see it
+    # ignored. A handler here is reset to the default in each child (an ignore is not).
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 SandboxFactory = Callable[..., AbstractContextManager[Any]]
