@@ -128,6 +128,9 @@ class RunRow:
     before: dict[str, Any] | None  # those fields as a look-up showed them before the write
     undone: str | None = None  # what undo did: deleted, restored, gone...
     undone_by: int | None = None  # the undo run that did it
+    # When no look-up was made (an update by the journal's id), `before` is what the earlier
+    # run `before_run` left in those fields, as the journal recorded it.
+    before_run: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,10 @@ def _action(provider: Provider[Any], run_id: int, row: RunRow) -> str | RowResul
         if not provider.can_restore:
             return _row(row, Status.FAILED, f"{vendor} cannot write a contact back")
         if row.before is None or not provider.reads_by_id:
-            why = f"what {vendor} held before is unknown: run {run_id} updated it without a look-up"
+            why = (
+                f"what {vendor} held before is unknown: run {run_id} updated it without a "
+                "look-up, and no earlier run recorded those fields"
+            )
             return _row(row, Status.FAILED, why)
         return RESTORE
     why = f"{vendor} did not say whether it was new, so what it held before is unknown"
@@ -219,7 +222,13 @@ class _Undo:
             return _row(row, Status.DELETED)
         await self.provider.restore(row, self.api)
         self._mark(row, "restored")
-        return _row(row, Status.RESTORED)
+        if row.before_run is None:
+            return _row(row, Status.RESTORED)
+        why = (
+            f"restored to what run {row.before_run} wrote: run {self.run_id} updated it by the "
+            "journal's id, without a look-up, so a change made in between is not known"
+        )
+        return _row(row, Status.RESTORED, why)
 
     async def delete_blind(self, rows: Sequence[RunRow]) -> list[RowResult]:
         """Delete contacts the vendor cannot read back (one request for many)."""

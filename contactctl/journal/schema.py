@@ -64,8 +64,11 @@ _TABLES = (
     before TEXT,
     undone TEXT,
     undone_by INTEGER,
+    before_run INTEGER,
     PRIMARY KEY (run_id, source, row)
 )""",
+    # An update made without a look-up finds the contact's earlier writes by its identity.
+    "CREATE INDEX IF NOT EXISTS run_rows_identity ON run_rows (identity)",
 )
 
 _MOVE_AWAY = (
@@ -154,6 +157,9 @@ def _upgrade(db: sqlite3.Connection) -> None:
     for column in ("files", "summary"):
         if column not in run_columns:
             db.execute(f"ALTER TABLE runs ADD COLUMN {column} TEXT")
+    row_columns = {row[1] for row in db.execute("PRAGMA table_info(run_rows)")}
+    if "before_run" not in row_columns:  # a schema 4 journal of the first undo release
+        db.execute("ALTER TABLE run_rows ADD COLUMN before_run INTEGER")
 
 
 def _check_ours(db: sqlite3.Connection, path: Path) -> None:

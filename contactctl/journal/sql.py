@@ -79,14 +79,23 @@ UPDATE runs SET finished_at = ?, rows_confirmed = ?, rows_saved = ? WHERE run_id
 
 RECORD_ROW = """
 INSERT OR REPLACE INTO run_rows (
-    run_id, source, row, identity, status, vendor_id, phone, sent, before
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    run_id, source, row, identity, status, vendor_id, phone, sent, before, before_run
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+# The latest earlier write of a contact to this account that undo has not taken back.
+PRIOR_WRITE = """
+SELECT r.run_id, r.sent, r.before FROM run_rows AS r JOIN runs USING (run_id)
+WHERE runs.provider = ? AND runs.account = ? AND r.identity = ? AND r.run_id < ?
+  AND r.undone IS NULL AND r.sent IS NOT NULL
+ORDER BY r.run_id DESC LIMIT 1
 """
 
 RUN = "SELECT run_id, provider, account, started_at FROM runs WHERE run_id = ?"
 
 RUN_ROWS = """
-SELECT source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by
+SELECT source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by,
+       before_run
 FROM run_rows WHERE run_id = ? ORDER BY source, row
 """
 

@@ -16,6 +16,7 @@ is kept, its intent cleared.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -25,6 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from contactctl.journal import sql
 from contactctl.journal.errors import JournalError, JournalFailed
@@ -131,8 +133,8 @@ class Journal:
                 delivered.append((*self._key(identity), digest, checked.value, vendor_id, at))
             else:
                 skipped.append((*self._key(identity), vendor_id, at))
-        rows = [(self._run_id, *_run_row_values(row)) for row in written]
         with self._transaction() as db:
+            rows = [(self._run_id, *_run_row_values(self._with_prior(db, r))) for r in written]
             db.executemany(sql.CONFIRM_DELIVERED, delivered)
             db.executemany(sql.CONFIRM_SKIPPED, skipped)
             db.executemany(sql.RECORD_ROW, rows)
@@ -172,6 +174,23 @@ class Journal:
             db.executemany(sql.CLEAR_INTENT, keys)
 
     # Undo ---------------------------------------------------------------------------------
+
+    def _with_prior(self, db: sqlite3.Connection, row: RunRow) -> RunRow:
+        """An update made without a look-up (by the journal's id) gets, for `before`, what
+        the contact's latest earlier write left in the same fields, when the journal knows
+        every one of them; undo says so when it restores from it."""
+        if row.status != Status.UPDATED.value or row.before is not None or row.sent is None:
+            return row
+        found = db.execute(
+            sql.PRIOR_WRITE, (self.provider, self.account, row.identity, self._run_id)
+        ).fetchone()
+        if found is None:
+            return row
+        run_id, sent, before = found
+        prior = _prior_state(
+            row.sent, json.loads(sent), json.loads(before) if before is not None else {}
+        )
+        return row if prior is None else dataclasses.replace(row, before=prior, before_run=run_id)
 
     @property
     def run_id(self) -> int:
@@ -301,11 +320,49 @@ def _status(value: str) -> Status:
 def _run_row_values(row: RunRow) -> tuple[object, ...]:
     sent = json.dumps(row.sent, sort_keys=True) if row.sent is not None else None
     before = json.dumps(row.before, sort_keys=True) if row.before is not None else None
-    return (row.source, row.row, row.identity, row.status, row.vendor_id, row.phone, sent, before)
+    return (
+        row.source,
+        row.row,
+        row.identity,
+        row.status,
+        row.vendor_id,
+        row.phone,
+        sent,
+        before,
+        row.before_run,
+    )
+
+
+_UNKNOWN = object()
+
+
+def _prior_state(
+    fields: Mapping[str, Any], sent: Mapping[str, Any], before: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """What an earlier write left in `fields`: what it sent, else what it found there; None
+    when some field (or a custom field within one) is in neither."""
+    state = {key: _left(value, sent, before, key) for key, value in fields.items()}
+    return None if any(_has_unknown(value) for value in state.values()) else state
+
+
+def _left(value: Any, sent: Mapping[str, Any], before: Mapping[str, Any], key: str) -> Any:
+    if isinstance(value, Mapping):  # a mapping field (custom fields): field by field
+        inner_sent, inner_before = sent.get(key) or {}, before.get(key) or {}
+        return {name: _left(None, inner_sent, inner_before, name) for name in value}
+    if key in sent:
+        return sent[key]
+    return before.get(key, _UNKNOWN)
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_has_unknown(inner) for inner in value.values())
+    return value is _UNKNOWN
 
 
 def run_row(values: tuple[object, ...]) -> RunRow:
-    source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by = values
+    source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by = values[:10]
+    before_run = values[10] if len(values) > 10 else None
     return RunRow(
         str(source),
         int(str(row)),
@@ -317,4 +374,5 @@ def run_row(values: tuple[object, ...]) -> RunRow:
         json.loads(str(before)) if before is not None else None,
         None if undone is None else str(undone),
         None if undone_by is None else int(str(undone_by)),
+        None if before_run is None else int(str(before_run)),
     )

@@ -300,3 +300,25 @@ def test_an_undo_killed_mid_way_is_resumed_and_nothing_is_deleted_twice(
     assert {r["status"] for r in results.values()} <= {"deleted", "skipped"}
     assert len(deleted) == len(set(deleted)) == 60  # each contact deleted once, none twice
     assert stored == []
+
+
+def test_a_nightly_update_by_the_journals_id_is_restored_to_what_the_run_before_wrote(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        account.import_()  # run 1 adds the four
+        start = len(emulator.requests)
+        second = account.import_(CONTACTS.replace("Bruno,Martin", "Bruno,Martin-Leroy"))
+        patched_without_look_up = [r.method for r in emulator.requests[start:]]
+        latest = max(run["id"] for run in account.runs())
+        undone, rows = account.undo(latest)
+        names = _names(emulator)
+
+    assert second.exit_code == 0, second.stderr
+    assert patched_without_look_up == ["PATCH"]  # by the journal's uuid (issue 16)
+    assert undone.exit_code == 0, undone.stderr
+    assert rows[3]["status"] == "restored"
+    assert rows[3]["reason"].startswith(f"restored to what run {latest - 1} wrote")
+    assert names["33612345602"] == "Bruno Martin"
+    assert len(rows) == 1  # the unchanged rows were not written by run 2

@@ -613,3 +613,15 @@ def _query(path: Path, statement: str) -> list[tuple[Any, ...]]:
         return db.execute(statement).fetchall()
     finally:
         db.close()
+
+
+def test_a_journal_of_the_first_undo_release_gains_before_run(path: Path) -> None:
+    with Journal(path, "octopush", "acct-1") as journal:
+        journal.confirm([(PHONE, "h1", "added", "vendor-7")])
+    with sqlite3.connect(path) as db:  # run_rows as schema 4 first had it
+        db.execute("ALTER TABLE run_rows DROP COLUMN before_run")
+    db.close()
+    with Journal(path, "octopush", "acct-1") as journal:
+        assert journal.written_by(1) == []
+    columns = [row[1] for row in _query(path, "PRAGMA table_info(run_rows)")]
+    assert "before_run" in columns
