@@ -33,11 +33,20 @@ Quirks (VENDORS.md section 4):
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from contactctl.errors import AuthError, ProviderError, RunAborted
-from contactctl.model import Contact, Delivery, OnDuplicate, RowResult, Status
+from contactctl.errors import AuthError, BatchRejected, ProviderError, RunAborted
+from contactctl.model import (
+    WRITTEN_STATUSES,
+    Change,
+    Contact,
+    Delivery,
+    OnDuplicate,
+    RowResult,
+    RunRow,
+    Status,
+)
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.listing import export_row
@@ -106,6 +115,10 @@ class Pabbly(Provider[PabblySettings]):
     unsent_fields: ClassVar[tuple[str, ...]] = ("email", "lists", "external_id")
     can_list: ClassVar[bool] = True
     can_plan: ClassVar[bool] = True
+    # Undo: a contact is read back and written back (PUT) through its number; Pabbly has no
+    # delete call. Its writes read nothing first, so the before-image is the journal's.
+    can_restore: ClassVar[bool] = True
+    reads_by_id: ClassVar[bool] = True
 
     def __init__(self, settings: PabblySettings, run: RunOptions) -> None:
         super().__init__(settings, run)
@@ -127,8 +140,45 @@ class Pabbly(Provider[PabblySettings]):
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
         first = await self._write(batch, api, "skip")
         if self.run.on_duplicate is not OnDuplicate.UPDATE:
-            return [self._skip_result(c, first) for c in batch]
-        return await self._two_pass(batch, first, api)
+            results = [self._skip_result(c, first) for c in batch]
+        else:
+            results = await self._two_pass(batch, first, api)
+        return [self._with_change(c, r) for c, r in zip(batch, results, strict=True)]
+
+    def _with_change(self, contact: Contact, result: RowResult) -> RowResult:
+        """A written row carries what it set, for undo (no look-up: no before-image)."""
+        if result.status not in WRITTEN_STATUSES:
+            return result
+        return replace(result, change=Change(_shown(self._contact(contact))))
+
+    # Undo ---------------------------------------------------------------------------------
+
+    async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
+        entry = await self._entry_of(row.phone or "", api)
+        return None if entry is None else _shown(entry)
+
+    async def restore(self, row: RunRow, api: Api) -> None:
+        entry = await self._entry_of(row.phone or "", api)
+        if entry is None or not entry.get("_id"):
+            raise BatchRejected("no longer at Pabbly Chatflow")
+        before = row.before or {}
+        body: dict[str, object] = {k: before[k] for k in ("name", "optin", "tags") if k in before}
+        if "attributes" in before:  # "" removes an attribute the contact did not have
+            held = before["attributes"] or {}
+            sent = (row.sent or {}).get("attributes") or {}
+            body["attributes"] = [
+                {"name": name, "value": held.get(name) or ""} for name in {*held, *sent}
+            ]
+        await api.call("PUT", f"{CONTACTS_PATH}/{entry['_id']}", json=body)
+
+    async def _entry_of(self, phone: str, api: Api) -> Mapping[str, Any] | None:
+        """The contact Pabbly holds for this number (the look-up by `mobile`), or None."""
+        wanted = "".join(ch for ch in phone if ch.isdigit())
+        reply = await api.call(
+            "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
+        )
+        listed = [] if reply.status_code == 404 else _listed_contacts(reply.data)
+        return next((e for e in listed if wanted in _full_numbers(e)), None)
 
     async def _write(self, batch: Sequence[Contact], api: Api, on_duplicate: str) -> _Answer:
         body = [self._contact(c) for c in batch]
@@ -470,3 +520,14 @@ def _tag_names(data: Any) -> frozenset[str] | None:
         return None
     names = [t.get("name") if isinstance(t, Mapping) else t for t in tags]
     return frozenset(str(name).casefold() for name in names if isinstance(name, str))
+
+
+def _shown(contact: Mapping[str, Any]) -> dict[str, object]:
+    """A contact as undo compares it: name, opt-in, tags, and attributes by name."""
+    shown = {key: contact[key] for key in ("name", "optin", "tags") if key in contact}
+    attributes = contact.get("attributes")
+    if isinstance(attributes, list):
+        shown["attributes"] = {
+            str(a.get("name")): a.get("value") for a in attributes if isinstance(a, Mapping)
+        }
+    return shown

@@ -322,3 +322,30 @@ def test_a_nightly_update_by_the_journals_id_is_restored_to_what_the_run_before_
     assert rows[3]["reason"].startswith(f"restored to what run {latest - 1} wrote")
     assert names["33612345602"] == "Bruno Martin"
     assert len(rows) == 1  # the unchanged rows were not written by run 2
+
+
+def test_pabbly_puts_back_what_the_run_before_wrote_and_cannot_guess_the_rest(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("pabbly") as (emulator, base_url):
+        emulator.add_by_hand(AXELLE)  # never written by contactctl: no before-image anywhere
+        account = Account(tmp_path, "pabbly", emulator, base_url)
+        account.import_()  # run 1: Axelle updated, the other three added
+        renamed = CONTACTS.replace("Bruno,Martin", "Bruno,Martin-Leroy")
+        account.import_(renamed.replace("Axelle,Durand", "Axelle,Durand-Roy"))
+        latest = max(run["id"] for run in account.runs())
+        undone, rows = account.undo(latest)
+        names = {str(c["mobile"]): str(c["name"]) for c in emulator.stored()}
+        puts = [r for r in emulator.requests if r.method == "PUT"]
+        first_run, first_rows = account.undo(latest - 1)
+
+    assert undone.exit_code == 0, undone.stderr
+    assert rows[3]["status"] == "restored"
+    assert rows[3]["reason"].startswith(f"restored to what run {latest - 1} wrote")
+    assert (names["33612345602"], names["33612345601"]) == ("Bruno Martin", "Axelle Durand")
+    assert len(puts) == 2
+    # Run 1 itself overwrote Axelle with no look-up and nothing earlier recorded her: what she
+    # held before it is unknown; the contacts it added cannot be deleted at Pabbly.
+    assert first_run.exit_code == 1
+    assert first_rows[2]["reason"].startswith("what Pabbly Chatflow held before is unknown")
+    assert first_rows[3]["reason"] == "Pabbly Chatflow has no call that deletes a contact"
