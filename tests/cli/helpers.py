@@ -98,3 +98,16 @@ def peak_rss_kib(*args: str | Path) -> tuple[int, int]:
     done = subprocess.run([*command, *map(str, args)], capture_output=True, text=True, check=True)
     exit_code, kib = done.stdout.split()
     return int(exit_code), int(kib)
+
+
+def count_in_journal(journal: Path, query: str) -> int:
+    """A `SELECT count(*) ...` over a journal another process is writing (read-only), 0
+    until the journal and its tables exist."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
+            return int(db.execute(query).fetchone()[0])
+    except sqlite3.Error:
+        return 0

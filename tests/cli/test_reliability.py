@@ -15,6 +15,7 @@ import pytest
 
 from contactctl.journal import Journal
 from tests.cli.helpers import (
+    count_in_journal,
     import_to,
     rows_by_number,
     run_cli,
@@ -35,12 +36,8 @@ def _many(tmp_path: Path) -> Path:
 
 def confirmed_in(journal: Path) -> int:
     """Deliveries a running import has confirmed so far (0 until its journal exists)."""
-    try:
-        with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
-            query = "SELECT count(*) FROM deliveries WHERE confirmed_at IS NOT NULL"
-            return int(db.execute(query).fetchone()[0])
-    except sqlite3.Error:
-        return 0
+    query = "SELECT count(*) FROM deliveries WHERE confirmed_at IS NOT NULL"
+    return count_in_journal(journal, query)
 
 
 def _confirmed_identities(journal: Path) -> set[str]:

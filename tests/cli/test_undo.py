@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from contactctl.sandbox import HandMade
-from tests.cli.helpers import Run, run_cli, write_config, write_csv
+from tests.cli.helpers import Run, count_in_journal, run_cli, write_config, write_csv
 from tests.conftest import SandboxFactory
 
 CONTACTS = """
@@ -253,16 +253,8 @@ def test_what_shoutout_and_pabbly_cannot_take_back_is_listed_with_the_reason(
 
 
 def _undone_rows(journal: Path) -> int:
-    """Rows an undo has marked as taken back so far (0 until it has marked one)."""
-    import sqlite3
-    from contextlib import closing
-
-    try:
-        with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
-            query = "SELECT count(*) FROM run_rows WHERE undone IS NOT NULL"
-            return int(db.execute(query).fetchone()[0])
-    except sqlite3.Error:
-        return 0
+    """Rows an undo has marked as taken back so far."""
+    return count_in_journal(journal, "SELECT count(*) FROM run_rows WHERE undone IS NOT NULL")
 
 
 def test_an_undo_killed_mid_way_is_resumed_and_nothing_is_deleted_twice(
