@@ -341,3 +341,19 @@ def test_pabbly_puts_back_what_the_run_before_wrote_and_cannot_guess_the_rest(
     assert first_run.exit_code == 1
     assert first_rows[2]["reason"].startswith("what Pabbly Chatflow held before is unknown")
     assert first_rows[3]["reason"] == "Pabbly Chatflow has no call that deletes a contact"
+
+
+def test_a_sandbox_run_is_undone_with_sandbox(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "contacts.csv", CONTACTS)
+    imported = run_cli("import", source, "-p", "octopush", "--sandbox", "--output", "json")
+    [run] = run_cli("runs", "--output", "json").json()["runs"]
+    undone = run_cli("undo", str(run["id"]), "--sandbox", "--output", "json")
+    without_sandbox = run_cli("undo", str(run["id"]), "--output", "json")
+    again = run_cli("import", source, "-p", "octopush", "--sandbox", "--output", "json")
+
+    assert imported.exit_code == 0, imported.stderr
+    assert undone.exit_code == 0, undone.stderr
+    assert {r["status"] for r in undone.json()["rows"]} == {"deleted"}
+    assert without_sandbox.exit_code == 2  # the sandbox's account, not a configured one
+    # The sandbox's saved store lost them, and the journal forgot them: added again.
+    assert {r["status"] for r in again.json()["rows"]} == {"added"}
