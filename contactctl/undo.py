@@ -161,29 +161,29 @@ async def _take_back(
 ) -> str | None:
     """Take each row back and emit its result; why the run stopped early, or None."""
     redact = Redactor(provider.settings.secrets())
+    concurrency = provider.settings.concurrency or provider.limits.default_concurrency
     try:
-        client = build_client(provider, 1, redact, False, None)
+        client = build_client(provider, concurrency, redact, False, None)
     except (ssl.SSLError, OSError) as exc:
         raise ProviderError(tls_setup_failure(exc)) from None
     async with client:
         api = build_api(provider, client, provider.limits.requests_per_second, redact)
         undo = _Undo(provider, journal, api, run_id)
         blind: list[RunRow] = []  # deleted without reading back (Octopush): in one go
-        for index, row in enumerate(rows):
+        read_first: list[tuple[RunRow, str]] = []
+        for row in rows:
             action = _action(provider, run_id, row)
-            try:
-                if isinstance(action, RowResult):
-                    emit(action)
-                elif action == DELETE and not provider.reads_by_id:
-                    blind.append(row)
-                else:
-                    emit(await undo.one(row, action))
-            except (AuthError, RunAborted) as exc:
-                for rest in [*blind, *rows[index:]]:
-                    emit(_row(rest, Status.FAILED, f"not undone: run aborted ({exc.message})"))
-                return exc.message
-            except ProviderError as exc:
-                emit(_row(row, Status.FAILED, f"not undone: {exc.message}"))
+            if isinstance(action, RowResult):
+                emit(action)
+            elif action == DELETE and not provider.reads_by_id:
+                blind.append(row)
+            else:
+                read_first.append((row, action))
+        aborted = await _side_by_side(undo, read_first, emit, concurrency)
+        if aborted is not None:
+            for row in blind:
+                emit(_row(row, Status.FAILED, f"not undone: run aborted ({aborted})"))
+            return aborted
         try:
             for result in await undo.delete_blind(blind):
                 emit(result)
@@ -192,6 +192,34 @@ async def _take_back(
                 emit(_row(row, Status.FAILED, f"not undone: {exc.message}"))
             return exc.message if isinstance(exc, AuthError | RunAborted) else None
     return None
+
+
+async def _side_by_side(
+    undo: _Undo,
+    work: Sequence[tuple[RunRow, str]],
+    emit: Callable[[RowResult], None],
+    concurrency: int,
+) -> str | None:
+    """Read back and take back rows, `concurrency` at a time (the Api paces them); why the
+    run stopped early, or None. A row already started finishes; the rest are not sent."""
+    pending = iter(work)  # shared: each worker takes the next row
+    aborted: list[str] = []
+
+    async def worker() -> None:
+        for row, action in pending:
+            if aborted:
+                emit(_row(row, Status.FAILED, f"not undone: run aborted ({aborted[0]})"))
+                continue
+            try:
+                emit(await undo.one(row, action))
+            except (AuthError, RunAborted) as exc:
+                aborted.append(exc.message)
+                emit(_row(row, Status.FAILED, f"not undone: run aborted ({exc.message})"))
+            except ProviderError as exc:
+                emit(_row(row, Status.FAILED, f"not undone: {exc.message}"))
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(work))))))
+    return aborted[0] if aborted else None
 
 
 class _Undo:
