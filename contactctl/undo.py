@@ -135,7 +135,7 @@ def _action(provider: Provider[Any], run_id: int, row: RunRow) -> str | RowResul
         if not provider.can_delete:
             return _row(row, Status.FAILED, f"{vendor} has no call that deletes a contact")
         if provider.reads_by_id and (row.sent is None or row.vendor_id is None):
-            why = "what run wrote is not recorded, so a change since cannot be ruled out"
+            why = "what the run wrote is not recorded, so a change since cannot be ruled out"
             return _row(row, Status.FAILED, why)
         return DELETE
     if row.status == Status.UPDATED:
