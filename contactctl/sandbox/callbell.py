@@ -15,6 +15,8 @@ Vendor truth (from the docs):
 - above 300 requests per second → 429.
 
 Emulator's choices, not vendor truth:
+- `GET /v1/contacts?include_field_types=true` adds `customFieldsMetadata` (documented by
+  name only) as `[{"name", "type"}]`, one per custom field of the account;
 - errors are `{"error": "<message>"}`: bad token 401; a body that is not one JSON object 400;
   missing or invalid fields, unknown tags / custom fields / users / teams / channels 422;
   unknown contact 404 `{"error": "contact not found"}`; 429 carries `Retry-After`;
@@ -165,7 +167,13 @@ class CallbellEmulator(Emulator):
         pages = max(1, -(-len(records) // PAGE_SIZE))
         shown = records[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         meta = {"page": page, "pages": pages}
-        return Response(200, {"contacts": [self._public(r) for r in shown], "meta": meta})
+        answer: dict[str, Any] = {"contacts": [self._public(r) for r in shown], "meta": meta}
+        if request.query_value("include_field_types") == "true":
+            answer["customFieldsMetadata"] = self._fields_metadata()
+        return Response(200, answer)
+
+    def _fields_metadata(self) -> list[dict[str, str]]:
+        return [{"name": name, "type": "text"} for name in self.account.custom_fields.values()]
 
     def _get(self, request: Request, contact_uuid: str) -> Response:
         return Response(200, {"contact": [self._public(self._existing(contact_uuid))]})

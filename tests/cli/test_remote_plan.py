@@ -144,3 +144,30 @@ def test_pabbly_plan_fails_before_sending_a_row_naming_a_tag_the_account_lacks(
     assert [r["reason"] for r in rows[1:]] == ["would add", "would add"]
     assert requests.count(("GET", "/api/v1/settings/tags")) == 1  # read once for the run
     assert {method for method, _ in requests} == {"GET"}
+
+
+def test_callbell_plan_fails_a_row_naming_a_custom_field_the_account_lacks(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text('attributes: {City: City, "Shoe Size": Shoe}\n', encoding="utf-8")
+    with sandbox("callbell") as (emulator, base_url):
+        run, report = _plan(
+            tmp_path,
+            "callbell",
+            base_url,
+            "Name,Mobile,City,Shoe\n"
+            "Ann Lee,+33612345601,Lyon,42\n"  # no "Shoe Size" field in the account
+            "Bob Ray,+33612345602,Paris,\n",  # a blank cell names nothing
+            "--mapping",
+            str(mapping),
+        )
+        calls = [(r.method, r.path, r.query.get("include_field_types")) for r in emulator.requests]
+    assert run.exit_code == 1
+    rows = report["rows"]
+    assert rows[0]["reason"].startswith(
+        "custom field 'Shoe Size' does not exist in this Callbell account"
+    )
+    assert rows[1]["reason"] == "would add"
+    assert calls.count(("GET", "/v1/contacts", ["true"])) == 1  # read once for the run
+    assert {method for method, _, _ in calls} == {"GET"}
