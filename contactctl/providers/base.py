@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from contactctl.model import Contact, OnDuplicate, RowResult, RunRow
+from contactctl.model import Change, Contact, OnDuplicate, RowResult, RunRow
 from contactctl.providers.profile import Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
 
@@ -169,6 +169,11 @@ class Provider(ABC, Generic[S]):
         Asked by the core (send/once.py) after a create that may have landed, before it is
         ever sent again; only when `looks_up_created`. One look-up, no retry, no sleep.
         """
+        return None
+
+    def created_change(self, contact: Contact) -> Change | None:
+        """What a create of this contact sets (for undo), when a look-up rather than the
+        create's answer confirmed it landed (send/once.py)."""
         return None
 
     async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:

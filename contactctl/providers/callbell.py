@@ -314,6 +314,9 @@ class Callbell(Provider[CallbellSettings]):
                 return
             page += 1
 
+    def created_change(self, contact: Contact) -> Change | None:
+        return Change(_shown(self._create_body(contact)))
+
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         found = await self._find(contact, api)
         return found.uuid if found else None

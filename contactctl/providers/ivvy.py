@@ -406,6 +406,10 @@ class Ivvy(Provider[IvvySettings]):
                 return
             start += PER_PAGE
 
+    def created_change(self, contact: Contact) -> Change | None:
+        body = self._body(contact, creating=True)
+        return Change({key: body[key] for key in SHOWN if key in body})
+
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         entries, _key = await self._find_entries(contact, api)
         return _ids(entries)[0] if entries else None

@@ -293,7 +293,10 @@ class _Push:
             if len(seen.entries) == 1:
                 reason = f"confirmed by look-up after {why}"
                 contact_id = str(seen.entries[0]["id"])
-                results[index] = RowResult.for_contact(contact, Status.ADDED, reason, id=contact_id)
+                change = self.provider.created_change(contact)
+                results[index] = RowResult.for_contact(
+                    contact, Status.ADDED, reason, id=contact_id, change=change
+                )
             elif not seen.entries and writes[index].update_if_exists:
                 again[index] = writes[index]
             else:

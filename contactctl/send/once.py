@@ -101,7 +101,10 @@ async def confirm_or_resend(
 
     async def find() -> RowResult | None:
         found = await provider.find_created(contact, api)
-        return None if found is None else RowResult.for_contact(contact, Status.ADDED, id=found)
+        if found is None:
+            return None
+        change = provider.created_change(contact)
+        return RowResult.for_contact(contact, Status.ADDED, id=found, change=change)
 
     attempts = provider.settings.max_retries + 1
     try:
@@ -118,4 +121,7 @@ async def confirm_or_resend(
         return RowResult.not_confirmed(contact, f"checking it failed: {exc.message}")
     if created.confirmed_after is None:
         return created.value
-    return RowResult.for_contact(contact, Status.ADDED, created.reason(), id=created.value.id)
+    found = created.value
+    return RowResult.for_contact(
+        contact, Status.ADDED, created.reason(), id=found.id, change=found.change
+    )

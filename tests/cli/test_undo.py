@@ -374,3 +374,21 @@ def test_after_an_abort_the_rows_not_yet_started_are_not_sent(
     assert [rows[n]["status"] for n in (2, 3, 4, 5)] == ["deleted", "failed", "failed", "failed"]
     assert all(rows[n]["reason"].startswith("not undone: run aborted") for n in (3, 4, 5))
     assert not touched & {f"/v1/contacts/{uuids[k]}" for k in ("03", "04")}  # never asked
+
+
+def test_a_contact_confirmed_by_look_up_after_a_lost_answer_is_undone_too(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        emulator.faults.drop_next(after_commit=True, containing="identifier")  # a create
+        imported = account.import_()
+        [run] = account.runs()
+        undone, rows = account.undo(run["id"])
+        stored = emulator.stored()
+
+    reasons = [r["reason"] or "" for r in imported.json()["rows"]]
+    assert any(reason.startswith("confirmed by look-up after") for reason in reasons)
+    assert undone.exit_code == 0, undone.stderr
+    assert {r["status"] for r in rows.values()} == {"deleted"}
+    assert stored == []
