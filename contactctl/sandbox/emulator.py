@@ -275,7 +275,8 @@ class Emulator(ABC):
             self._record(request, None, "gone")
             return None
         latency_s = self.faults.latency_s  # as it was when the request arrived
-        fault = self.faults.take(request.path, request.method, request.body)
+        # The target (path and query) is matched: iVvy names its calls in the query.
+        fault = self.faults.take(request.target, request.method, request.body)
         response = self._shaped(request, fault, wait) if fault else self.handle(request)
         if response is not None and latency_s > 0:
             wait(latency_s)

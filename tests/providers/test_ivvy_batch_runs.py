@@ -199,3 +199,37 @@ def test_a_refused_row_in_a_large_push_is_isolated_and_the_rest_land(
     assert "invalid value" in rows[9]["reason"]
     assert sum(r["status"] == "added" for r in report["rows"]) == 39
     assert emails == sorted(f"p{n}@example.com" for n in range(40) if n != 7)
+
+
+def test_look_up_results_that_answer_no_job_send_the_push_again_in_halves(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        emulator.faults.answer_next({"asyncId": "x", "results": []}, path=f"{BATCH}?action=results")
+        report = _import(tmp_path, base_url, _rows(12))
+        direct = [r.query["action"][0] for r in emulator.requests if r.path != BATCH]
+        emails = _emails(emulator)
+
+    assert {r["status"] for r in report["rows"]} == {"added"}
+    assert emails == sorted(f"p{n}@example.com" for n in range(12))  # each once
+    # Nothing was written by the refused push: its halves (6 each) went by direct calls.
+    assert sorted(set(direct)) == ["addOrUpdateContact", "getContactList"]
+
+
+def test_write_results_that_answer_no_job_are_sent_again_only_as_updates(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("ivvy") as (emulator, base_url):
+        _import(tmp_path, base_url, _rows(12))
+        start = len(emulator.requests)
+        # The re-run updates all twelve by the journal's ids: one run of writes, no look-up;
+        # its results come back listing nothing.
+        emulator.faults.answer_next({"asyncId": "x", "results": []}, path=f"{BATCH}?action=results")
+        report = _import(tmp_path, base_url, _rows(12, renamed=range(12)))
+        runs = [j["action"] for j in _jobs(emulator.requests[start:])]
+        stored = emulator.stored()
+
+    assert {r["status"] for r in report["rows"]} == {"updated"}
+    assert runs == ["addOrUpdateContact"] * 24  # sent again: an update by id cannot add
+    assert len(stored) == 12
+    assert {str(c["firstName"])[:7] for c in stored} == {"Renamed"}
