@@ -165,7 +165,7 @@ class _Planning:
         return getattr(self._provider, name)
 
     async def push(self, batch: Sequence[Contact], api: Any) -> list[RowResult]:
-        return [await self._provider.plan(contact, api) for contact in batch]
+        return await self._provider.plan_batch(batch, api)
 
 
 def _planning(provider: Provider[Any]) -> Provider[Any]:

@@ -158,6 +158,10 @@ class Provider(ABC, Generic[S]):
         "already up to date". Only where `can_plan`."""
         raise NotImplementedError(f"{self.vendor} cannot look contacts up")
 
+    async def plan_batch(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
+        """`plan` for each contact of a batch (a vendor with a batch form may do better)."""
+        return [await self.plan(contact, api) for contact in batch]
+
     def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
         """Every contact the account holds, page by page, as `export` writes it: the columns
         of EXPORT_COLUMNS (the ones `import` maps by itself). Only where `can_list`."""

@@ -45,7 +45,13 @@ from contactctl.errors import AuthError, BatchRejected, UsageError
 from contactctl.model import Change, Contact, Delivery, OnDuplicate, RowResult, RunRow, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
-from contactctl.providers.ivvy_batch import DIRECT_BELOW, MAX_JOBS, Write, push_in_runs
+from contactctl.providers.ivvy_batch import (
+    DIRECT_BELOW,
+    MAX_JOBS,
+    Write,
+    look_up_in_runs,
+    push_in_runs,
+)
 from contactctl.providers.ivvy_match import (
     PER_PAGE,
     is_unknown_contact,
@@ -342,6 +348,18 @@ class Ivvy(Provider[IvvySettings]):
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
         entries, key = await self._find_entries(contact, api)
+        return self._planned(contact, entries, key)
+
+    async def plan_batch(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
+        if len(batch) < DIRECT_BELOW:
+            return await super().plan_batch(batch, api)
+        found = await look_up_in_runs(self, batch, api)
+        return [
+            self._planned(c, seen.entries, seen.key) for c, seen in zip(batch, found, strict=True)
+        ]
+
+    def _planned(self, contact: Contact, entries: list[Mapping[str, Any]], key: str) -> RowResult:
+        """What the import would do to this contact, given what its look-up found."""
         found = _ids(entries)
         if len(found) > 1:
             reason = f"{len(found)} iVvy contacts have {key}; none would be changed"

@@ -165,6 +165,12 @@ async def push_in_runs(provider: Ivvy, batch: Sequence[Contact], api: Api) -> li
         raise
 
 
+async def look_up_in_runs(provider: Ivvy, batch: Sequence[Contact], api: Api) -> list[Found]:
+    """What iVvy holds for each contact, from batch runs of look-ups only (`--dry-run
+    --lookup`): read-only, so a run that cannot be followed is simply refused."""
+    return await _Push(provider, api)._look_up(list(batch))
+
+
 class _Push:
     def __init__(self, provider: Ivvy, api: Api) -> None:
         self.provider = provider

@@ -171,3 +171,30 @@ def test_callbell_plan_fails_a_row_naming_a_custom_field_the_account_lacks(
     assert rows[1]["reason"] == "would add"
     assert calls.count(("GET", "/v1/contacts", ["true"])) == 1  # read once for the run
     assert {method for method, _, _ in calls} == {"GET"}
+
+
+def test_ivvy_plans_a_large_file_from_batch_runs_of_look_ups(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    rows = "".join(f"Name{n},Last{n},+336160{n:05d},p{n}@example.com\n" for n in range(30))
+    header = "First Name,Last Name,Mobile,Email\n"
+    with sandbox("ivvy") as (emulator, base_url):
+        seed = write_csv(tmp_path / "seed.csv", header + rows.split("\n", 10)[10])  # 20 there
+        assert (
+            import_to(tmp_path, "ivvy", base_url, seed, "--journal", tmp_path / "s").exit_code == 0
+        )
+        start = len(emulator.requests)
+        run, report = _plan(tmp_path, "ivvy", base_url, header + rows)
+        actions = [r.query["action"][0] for r in emulator.requests[start:]]
+        jobs = [
+            job["action"]
+            for r in emulator.requests[start:]
+            if r.query["action"] == ["run"]
+            for job in r.json["jobs"]
+        ]
+
+    assert run.exit_code == 0, run.stderr
+    reasons = [r["reason"] for r in report["rows"]]
+    assert reasons == ["would add"] * 10 + ["already up to date"] * 20
+    assert sorted(actions) == ["progress"] * 2 + ["results", "run"]  # one run, 30 look-ups
+    assert jobs == ["getContactList"] * 30
