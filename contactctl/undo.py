@@ -32,6 +32,7 @@ from rich.console import Console
 from contactctl.config import Config
 from contactctl.errors import AuthError, ExitCode, ProviderError, RunAborted, UsageError
 from contactctl.journal import Journal
+from contactctl.journal.store import KEEP_RUNS
 from contactctl.model import RowResult, RunRow, Status
 from contactctl.printable import printable
 from contactctl.providers.base import Provider, RunOptions
@@ -106,6 +107,12 @@ def _undo(
     check_transport_security(provider.base_url(), request.allow_http)
     with Journal(request.journal, provider.name, account) as journal:
         rows = journal.written_by(request.run_id)
+        if not rows:
+            reporter.note(
+                f"Run {request.run_id} has no contacts on record to take back: it wrote none, "
+                f"or it is older than the last {KEEP_RUNS} runs of this account (the journal "
+                "keeps what those wrote), or it ran before contactctl kept them."
+            )
         aborted = asyncio.run(_take_back(provider, journal, request.run_id, rows, reporter.add))
         if aborted:
             reporter.extra["aborted"] = aborted

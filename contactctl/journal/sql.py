@@ -105,3 +105,12 @@ UPDATE run_rows SET undone = ?, undone_by = ? WHERE run_id = ? AND source = ? AN
 
 # Taken back: the account no longer holds what was delivered, so the next import sends it.
 FORGET = f"DELETE FROM deliveries WHERE {_THIS_CONTACT}"
+
+# Each contact a run wrote is kept for the account's latest KEEP_RUNS runs only: a nightly
+# import of many contacts would otherwise grow the journal without end.
+PRUNE_RUN_ROWS = """
+DELETE FROM run_rows WHERE run_id IN (
+    SELECT run_id FROM runs WHERE provider = ? AND account = ?
+    ORDER BY run_id DESC LIMIT -1 OFFSET ?
+)
+"""

@@ -37,6 +37,8 @@ from contactctl.model import WRITTEN_STATUSES, RunRow, Status
 from contactctl.send.timing import utc_now
 
 _OUTCOME_STATUSES = WRITTEN_STATUSES | {Status.SKIPPED}
+# How many of an account's latest runs keep each contact they wrote (what undo takes back).
+KEEP_RUNS = 30
 
 
 class Journal:
@@ -237,6 +239,7 @@ class Journal:
                     sql.FINISH_RUN,
                     (iso(utc_now()), self._confirmed_rows, self._saved_rows, self._run_id),
                 )
+                db.execute(sql.PRUNE_RUN_ROWS, (self.provider, self.account, KEEP_RUNS))
         except JournalError:
             pass  # the run's bookkeeping only; the deliveries are already committed
         finally:

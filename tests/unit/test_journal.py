@@ -625,3 +625,24 @@ def test_a_journal_of_the_first_undo_release_gains_before_run(path: Path) -> Non
         assert journal.written_by(1) == []
     columns = [row[1] for row in _query(path, "PRAGMA table_info(run_rows)")]
     assert "before_run" in columns
+
+
+def test_each_account_keeps_the_contacts_of_its_latest_runs_only(path: Path) -> None:
+    from contactctl.journal.store import KEEP_RUNS
+    from contactctl.model import RunRow
+
+    def one_run(account: str, n: int) -> None:
+        written = RunRow("a.csv", 2, PHONE, "added", f"id-{n}", PHONE, {"name": "A"}, None)
+        with Journal(path, "octopush", account) as journal:
+            journal.confirm([(PHONE, f"h{n}", "added", f"id-{n}")], [written])
+
+    one_run("other", 0)
+    for n in range(KEEP_RUNS + 2):
+        one_run("acct-1", n)
+    kept = _query(
+        path,
+        "SELECT runs.account, count(*), min(run_id) FROM run_rows JOIN runs USING (run_id) "
+        "GROUP BY runs.account ORDER BY runs.account",
+    )
+    # The other account's one run stays; acct-1 keeps its last KEEP_RUNS (runs 4 to 33).
+    assert kept == [("acct-1", KEEP_RUNS, 4), ("other", 1, 1)]
