@@ -269,8 +269,10 @@ class Callbell(Provider[CallbellSettings]):
 
     async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
         reply = await api.call("GET", f"{CONTACTS_PATH}/{row.vendor_id}", accept=frozenset({404}))
-        if reply.status_code == 404 or _uuid(reply.data) is None:
+        if reply.status_code == 404:
             return None
+        if _uuid(reply.data) is None:  # only a 404 says gone; this says nothing
+            raise ProviderError("Callbell's answer names no contact", delivery=Delivery.NOT_SENT)
         entry = _entry(reply.data)
         fields = entry.get("customFields", entry.get("custom_fields"))
         return {

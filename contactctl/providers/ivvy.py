@@ -41,7 +41,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from contactctl.errors import AuthError, BatchRejected, UsageError
+from contactctl.errors import AuthError, BatchRejected, ProviderError, UsageError
 from contactctl.model import Change, Contact, Delivery, OnDuplicate, RowResult, RunRow, Status
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import drop_blank, first_and_last
@@ -333,7 +333,9 @@ class Ivvy(Provider[IvvySettings]):
         if _is_unknown_contact(reply.status_code, reply.data):
             return None
         data = self.checked(reply.data)
-        return {key: data.get(key) for key in SHOWN} if isinstance(data, Mapping) else None
+        if not isinstance(data, Mapping) or data.get("id") is None:  # gone is said with 24096
+            raise ProviderError("iVvy's answer names no contact", delivery=Delivery.NOT_SENT)
+        return {key: data.get(key) for key in SHOWN}
 
     async def restore(self, row: RunRow, api: Api) -> None:
         # A field empty before is cleared with "" (e-mail cannot be: iVvy requires one).

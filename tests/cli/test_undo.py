@@ -392,3 +392,28 @@ def test_a_contact_confirmed_by_look_up_after_a_lost_answer_is_undone_too(
     assert undone.exit_code == 0, undone.stderr
     assert {r["status"] for r in rows.values()} == {"deleted"}
     assert stored == []
+
+
+def test_a_read_back_that_names_no_contact_is_not_taken_for_gone(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        account.import_()
+        [run] = account.runs()
+        # Callbell answers the read-backs 200 with nothing in them.
+        emulator.faults.answer_next({"message": "ok"}, count=4, method="GET")
+        first, first_rows = account.undo(run["id"])
+        kept = len(emulator.stored())
+        emulator.faults.clear()
+        second, second_rows = account.undo(run["id"])
+        stored = emulator.stored()
+
+    assert first.exit_code == 1
+    assert {r["reason"] for r in first_rows.values()} == {
+        "not undone: Callbell's answer names no contact"
+    }
+    assert kept == 4  # nothing deleted, nothing marked: the next undo does it
+    assert second.exit_code == 0, second.stderr
+    assert {r["status"] for r in second_rows.values()} == {"deleted"}
+    assert stored == []
