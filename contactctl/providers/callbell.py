@@ -296,7 +296,9 @@ class Callbell(Provider[CallbellSettings]):
             held = before["custom_fields"] or {}
             sent = (row.sent or {}).get("custom_fields") or {}
             body["custom_fields"] = {name: held.get(name) for name in {*held, *sent}}
-        await api.call("PATCH", f"{CONTACTS_PATH}/{row.vendor_id}", json=body)
+        reply = await api.call("PATCH", f"{CONTACTS_PATH}/{row.vendor_id}", json=body)
+        if _uuid(reply.data) is None:  # unproven: the next undo reads it back and sees
+            raise ProviderError("Callbell's answer to the restore names no contact")
 
     async def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
         """`GET /v1/contacts?page=N` until `meta.pages` (or an empty page)."""

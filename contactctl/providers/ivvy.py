@@ -346,7 +346,9 @@ class Ivvy(Provider[IvvySettings]):
         reply = await api.call(
             "POST", CONTACT_PATH, json=body, params={"action": "addOrUpdateContact"}
         )
-        self.checked(reply.data)
+        data = self.checked(reply.data)
+        if not isinstance(data, Mapping) or data.get("id") is None:
+            raise ProviderError("iVvy's answer to the restore has no contact id")
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
         entries, key = await self._find_entries(contact, api)

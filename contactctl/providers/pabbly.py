@@ -169,7 +169,9 @@ class Pabbly(Provider[PabblySettings]):
             body["attributes"] = [
                 {"name": name, "value": held.get(name) or ""} for name in {*held, *sent}
             ]
-        await api.call("PUT", f"{CONTACTS_PATH}/{entry['_id']}", json=body)
+        reply = await api.call("PUT", f"{CONTACTS_PATH}/{entry['_id']}", json=body)
+        if not _data(reply.data):  # unproven: the next undo reads it back and sees
+            raise ProviderError("Pabbly Chatflow's answer to the restore holds no contact")
 
     async def _entry_of(self, phone: str, api: Api) -> Mapping[str, Any] | None:
         """The contact Pabbly holds for this number (the look-up by `mobile`), or None."""

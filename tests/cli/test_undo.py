@@ -417,3 +417,29 @@ def test_a_read_back_that_names_no_contact_is_not_taken_for_gone(
     assert second.exit_code == 0, second.stderr
     assert {r["status"] for r in second_rows.values()} == {"deleted"}
     assert stored == []
+
+
+def test_a_restore_whose_answer_proves_nothing_is_checked_by_the_next_undo(
+    tmp_path: Path, sandbox: SandboxFactory
+) -> None:
+    with sandbox("callbell") as (emulator, base_url):
+        emulator.add_by_hand(AXELLE)
+        account = Account(tmp_path, "callbell", emulator, base_url)
+        account.import_()
+        [run] = account.runs()
+        # The PATCH that restores Axelle lands, but its answer is an empty object.
+        emulator.faults.answer_next({}, method="PATCH")
+        first, first_rows = account.undo(run["id"])
+        second, second_rows = account.undo(run["id"])
+        names = _names(emulator)
+
+    assert first_rows[2]["status"] == "failed"
+    assert "answer to the restore names no contact" in first_rows[2]["reason"]
+    assert first.exit_code == 1
+    # Read back, Axelle holds her old name again: restored, and no second PATCH was needed.
+    assert (second_rows[2]["status"], second_rows[2]["reason"]) == (
+        "restored",
+        "already as it was before the run",
+    )
+    assert second.exit_code == 0, second.stderr
+    assert names["33612345601"] == "Old Name"
