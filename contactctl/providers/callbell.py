@@ -39,7 +39,9 @@ from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.listing import export_row
 from contactctl.providers.planning import (
     WOULD_ADD,
+    AccountNames,
     fields_change,
+    lacking_in_account,
     planned,
     tag_change,
     value_change,
@@ -50,8 +52,6 @@ from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
 if TYPE_CHECKING:
-    import asyncio
-
     import httpx
 
     from contactctl.send.api import Api
@@ -120,8 +120,7 @@ class Callbell(Provider[CallbellSettings]):
 
     def __init__(self, settings: CallbellSettings, run: RunOptions) -> None:
         super().__init__(settings, run)
-        self._fields: object = _UNREAD  # the account's custom fields, read by the first plan
-        self._fields_lock: asyncio.Lock | None = None
+        self._fields = AccountNames(self._read_fields)  # read by the first plan
 
     def check_run(self) -> None:
         fallback = self.settings.name_fallback
@@ -207,13 +206,11 @@ class Callbell(Provider[CallbellSettings]):
         return RowResult.for_contact(contact, Status.UPDATED, id=uuid, change=change)
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
-        unknown = await self._unknown_fields(contact, api)
+        wanted = [name for name, value in contact.attributes.items() if value]
+        unknown = await self._fields.lacking(wanted, api)
         if unknown:
-            reason = (
-                f"custom field {unknown[0]!r} does not exist in this Callbell account; create "
-                "it in Callbell's settings, or the import fails this row"
-            )
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+            where = "Callbell's settings"
+            return lacking_in_account(contact, "custom field", unknown[0], self.vendor, where)
         found = await self._find(contact, api)
         if found is None:
             return planned(contact, WOULD_ADD)
@@ -221,27 +218,12 @@ class Callbell(Provider[CallbellSettings]):
             return planned(contact, f"would keep it: {SKIPPED_REASON}", found.uuid)
         return planned(contact, would_update(self._changes(found, contact)), found.uuid)
 
-    async def _unknown_fields(self, contact: Contact, api: Api) -> list[str]:
-        """The row's custom fields the account does not have, where Callbell says which it
-        has (no call lists its tags, so those are left to the import)."""
-        wanted = [name for name, value in contact.attributes.items() if value]
-        if not wanted:
-            return []
-        known = await self._account_fields(api)
-        return [] if known is None else [n for n in wanted if n.casefold() not in known]
-
-    async def _account_fields(self, api: Api) -> frozenset[str] | None:
-        """The account's custom fields (case-folded), read once per run from the first page
-        of contacts with `include_field_types=true`; None when the answer does not say."""
-        import asyncio
-
-        self._fields_lock = self._fields_lock or asyncio.Lock()
-        async with self._fields_lock:
-            if self._fields is _UNREAD:
-                params = {"page": "1", "include_field_types": "true"}
-                reply = await api.call("GET", CONTACTS_PATH, params=params)
-                self._fields = _field_names(reply.data)
-        return self._fields if isinstance(self._fields, frozenset) else None
+    async def _read_fields(self, api: Api) -> frozenset[str] | None:
+        """The account's custom fields (case-folded), from the first page of contacts with
+        `include_field_types=true` (no call lists its tags: those are left to the import)."""
+        params = {"page": "1", "include_field_types": "true"}
+        reply = await api.call("GET", CONTACTS_PATH, params=params)
+        return _field_names(reply.data)
 
     def _changes(self, found: _Found, contact: Contact) -> list[str]:
         """What the PATCH would change: the name, the tags the row adds (Callbell spells them
@@ -417,9 +399,6 @@ def _shown_before(found: _Found, sent: Mapping[str, object]) -> dict[str, object
         had = found.custom_fields or {}
         held["custom_fields"] = {name: had[name] for name in fields if name in had}
     return {key: held[key] for key in sent if key in held}
-
-
-_UNREAD = object()  # the account's custom fields, before the first plan asked for them
 
 
 def _field_names(data: Any) -> frozenset[str] | None:

@@ -50,7 +50,14 @@ from contactctl.model import (
 from contactctl.providers.base import Provider, RunOptions
 from contactctl.providers.common import digits, drop_blank, merged_tags
 from contactctl.providers.listing import export_row
-from contactctl.providers.planning import WOULD_ADD, planned, value_change, would_update
+from contactctl.providers.planning import (
+    WOULD_ADD,
+    AccountNames,
+    lacking_in_account,
+    planned,
+    value_change,
+    would_update,
+)
 from contactctl.providers.profile import (
     UPDATE_OR_SKIP,
     Channel,
@@ -62,8 +69,6 @@ from contactctl.providers.settings import ProviderSettings
 from contactctl.secrets import Secret
 
 if TYPE_CHECKING:
-    import asyncio
-
     import httpx
 
     from contactctl.send.api import Api
@@ -122,8 +127,7 @@ class Pabbly(Provider[PabblySettings]):
 
     def __init__(self, settings: PabblySettings, run: RunOptions) -> None:
         super().__init__(settings, run)
-        self._tags: object = _UNREAD  # the account's tags, read by the first plan
-        self._tags_lock: asyncio.Lock | None = None
+        self._tags = AccountNames(self._read_tags)  # read by the first plan
 
     def auth(self) -> httpx.Auth:
         from contactctl.providers.auth import HeaderAuth
@@ -295,13 +299,10 @@ class Pabbly(Provider[PabblySettings]):
             page += 1
 
     async def plan(self, contact: Contact, api: Api) -> RowResult:
-        unknown = await self._unknown_tags(contact, api)
+        unknown = await self._tags.lacking(merged_tags(contact, self.run.tags), api)
         if unknown:
-            reason = (
-                f"tag {unknown[0]!r} does not exist in this Pabbly Chatflow account; create "
-                "it in Settings → Tags, or the import fails this row"
-            )
-            return RowResult.for_contact(contact, Status.FAILED, reason)
+            where = "Settings → Tags"
+            return lacking_in_account(contact, "tag", unknown[0], self.vendor, where)
         wanted = _mobile(contact)
         reply = await api.call(
             "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
@@ -317,27 +318,10 @@ class Pabbly(Provider[PabblySettings]):
             return planned(contact, "would keep it (--on-duplicate skip)", contact_id)
         return planned(contact, would_update(self._changes(entry, contact)), contact_id)
 
-    async def _unknown_tags(self, contact: Contact, api: Api) -> list[str]:
-        """The row's tags the account does not have (Pabbly takes only existing ones)."""
-        wanted = merged_tags(contact, self.run.tags)
-        if not wanted:
-            return []
-        known = await self._account_tags(api)
-        if known is None:  # the list could not be read: the import will tell
-            return []
-        return [tag for tag in wanted if tag.casefold() not in known]
-
-    async def _account_tags(self, api: Api) -> frozenset[str] | None:
-        """The account's tags (case-folded), read once per run: `GET /settings/tags`."""
-        import asyncio
-
-        # Batches are planned side by side: the first reads the tags, the others wait for it.
-        self._tags_lock = self._tags_lock or asyncio.Lock()
-        async with self._tags_lock:
-            if self._tags is _UNREAD:
-                reply = await api.call("GET", TAGS_PATH, accept=frozenset({404}))
-                self._tags = None if reply.status_code == 404 else _tag_names(reply.data)
-        return self._tags if isinstance(self._tags, frozenset) else None
+    async def _read_tags(self, api: Api) -> frozenset[str] | None:
+        """The account's tags (case-folded): `GET /settings/tags`."""
+        reply = await api.call("GET", TAGS_PATH, accept=frozenset({404}))
+        return None if reply.status_code == 404 else _tag_names(reply.data)
 
     def _changes(self, entry: Mapping[str, Any], contact: Contact) -> list[str]:
         """What an overwrite would change. Pabbly replaces the tag list with the row's, so
@@ -508,9 +492,6 @@ def _failure(entry: Any) -> tuple[str, str]:
         if entry.get(key):
             return _entry_mobile(entry), str(entry[key])
     return _entry_mobile(entry), "no reason given"
-
-
-_UNREAD = object()  # the account's tags, before the first plan asked for them
 
 
 def _tag_names(data: Any) -> frozenset[str] | None:

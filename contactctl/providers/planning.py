@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from contactctl.model import Contact, RowResult, Status
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from contactctl.send.api import Api
 
 WOULD_ADD = "would add"
 UP_TO_DATE = "already up to date"
@@ -39,3 +45,41 @@ def fields_change(held: Mapping[str, object], wanted: Mapping[str, object]) -> l
         for key, value in wanted.items()
         for change in value_change(key, held.get(key), value)
     ]
+
+
+class AccountNames:
+    """Names an account has (its tags, its custom fields), read once per run when a plan
+    first needs them: batches are planned side by side, the first reads, the others wait.
+    None when the vendor's answer does not say (the import will tell, after sending)."""
+
+    def __init__(self, read: Callable[[Api], Awaitable[frozenset[str] | None]]) -> None:
+        self._read = read
+        self._names: frozenset[str] | None = None
+        self._done = False
+        self._lock: asyncio.Lock | None = None
+
+    async def lacking(self, wanted: Iterable[str], api: Api) -> list[str]:
+        """Those of `wanted` the account does not have, compared ignoring case."""
+        import asyncio  # here: `contactctl providers` imports the vendors, not the event loop
+
+        wanted = list(wanted)
+        if not wanted:
+            return []
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            if not self._done:
+                self._names, self._done = await self._read(api), True
+        known = self._names
+        return [] if known is None else [name for name in wanted if name.casefold() not in known]
+
+
+def lacking_in_account(
+    contact: Contact, kind: str, name: str, vendor: str, where: str
+) -> RowResult:
+    """A planned row that names something the account does not have: it fails before
+    anything is sent, as the import would fail it after."""
+    reason = (
+        f"{kind} {name!r} does not exist in this {vendor} account; create it in {where}, "
+        "or the import fails this row"
+    )
+    return RowResult.for_contact(contact, Status.FAILED, reason)
