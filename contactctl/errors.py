@@ -50,6 +50,11 @@ class UsageError(ContactctlError):
     """Options that are wrong on their own or together."""
 
 
+class VendorCannot(UsageError):
+    """The vendor's API offers no such call (a look-up, a listing, a delete): what a
+    provider without the capability answers when asked anyway (its `can_*` flag is off)."""
+
+
 class ConfigError(ContactctlError):
     """The config file or the environment is wrong."""
 

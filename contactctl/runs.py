@@ -39,43 +39,41 @@ class RunRecord:
 
 
 def list_runs(journal: Path, provider: str | None = None) -> list[RunRecord]:
-    """The runs in `journal`, newest first; none when there is no journal yet.
-
-    Read-only, so it works while an import holds the journal's lock.
-    """
-    if not journal.exists():
-        return []
-    try:
-        with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
-            rows = db.execute(sql.LIST_RUNS).fetchall()
-    except sqlite3.Error as exc:
-        raise UsageError(
-            f"Cannot read the journal {journal}: {exc}.", "Check --journal, or run an import."
-        ) from None
-    records = [_record(row) for row in rows]
+    """The runs in `journal`, newest first; none when there is no journal yet."""
+    records = [_record(row) for row in _read(journal, sql.LIST_RUNS)]
     return [r for r in records if provider is None or r.provider == provider]
 
 
 def find_run(journal: Path, run_id: int) -> RunRecord:
     """Run `run_id` of `journal`; UsageError (exit 2) when there is none."""
-    found = [run for run in list_runs(journal) if run.id == run_id]
+    found = _read(journal, sql.ONE_RUN, run_id)
     if not found:
         raise UsageError(
             f"The journal {journal} has no run {run_id}.",
             "`contactctl runs` lists the runs it recorded (pass --journal as for the import).",
         )
-    return found[0]
+    return _record(found[0])
 
 
 def rows_written(journal: Path, run_id: int) -> list[RunRow]:
-    """The contacts run `run_id` wrote, read-only (what `undo --dry-run` shows)."""
+    """The contacts run `run_id` wrote (what `undo --dry-run` shows)."""
     from contactctl.journal.store import run_row
 
+    return [run_row(row) for row in _read(journal, sql.RUN_ROWS, run_id)]
+
+
+def _read(journal: Path, query: str, *params: object) -> list[tuple[Any, ...]]:
+    """The rows of a query, read-only, so it works while an import holds the journal's lock;
+    none when there is no journal yet."""
+    if not journal.exists():
+        return []
     try:
         with closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
-            return [run_row(row) for row in db.execute(sql.RUN_ROWS, (run_id,))]
+            return db.execute(query, params).fetchall()
     except sqlite3.Error as exc:
-        raise UsageError(f"Cannot read the journal {journal}: {exc}.") from None
+        raise UsageError(
+            f"Cannot read the journal {journal}: {exc}.", "Check --journal, or run an import."
+        ) from None
 
 
 def _record(row: tuple[Any, ...]) -> RunRecord:

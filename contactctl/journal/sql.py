@@ -91,7 +91,10 @@ WHERE runs.provider = ? AND runs.account = ? AND r.identity = ? AND r.run_id < ?
 ORDER BY r.run_id DESC LIMIT 1
 """
 
-RUN = "SELECT run_id, provider, account, started_at FROM runs WHERE run_id = ?"
+ONE_RUN = """
+SELECT run_id, started_at, finished_at, provider, account, files, summary FROM runs
+WHERE run_id = ?
+"""
 
 RUN_ROWS = """
 SELECT source, row, identity, status, vendor_id, phone, sent, before, undone, undone_by,

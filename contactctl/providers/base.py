@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from contactctl.errors import VendorCannot
 from contactctl.model import Change, Contact, OnDuplicate, RowResult, RunRow
 from contactctl.providers.profile import Channel, Identity, Limits, Profile
 from contactctl.providers.settings import ProviderSettings
@@ -156,7 +157,7 @@ class Provider(ABC, Generic[S]):
         """What the import would do to this contact, found by a read-only look-up: `skipped`
         with a reason that starts "would add", "would update: " (the fields that change) or
         "already up to date". Only where `can_plan`."""
-        raise NotImplementedError(f"{self.vendor} cannot look contacts up")
+        raise VendorCannot(f"{self.vendor} cannot look contacts up")
 
     async def plan_batch(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:
         """`plan` for each contact of a batch (a vendor with a batch form may do better)."""
@@ -165,7 +166,7 @@ class Provider(ABC, Generic[S]):
     def list_contacts(self, api: Api) -> AsyncIterator[dict[str, str]]:
         """Every contact the account holds, page by page, as `export` writes it: the columns
         of EXPORT_COLUMNS (the ones `import` maps by itself). Only where `can_list`."""
-        raise NotImplementedError(f"{self.vendor} has no endpoint that lists contacts")
+        raise VendorCannot(f"{self.vendor} has no endpoint that lists contacts")
 
     async def find_created(self, contact: Contact, api: Api) -> str | None:
         """The vendor's id for this contact when it holds it, else None.
@@ -183,16 +184,16 @@ class Provider(ABC, Generic[S]):
     async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
         """The contact `row` wrote, as the vendor holds it now, in the fields of `row.sent`;
         None when it is gone. Only where `reads_by_id`."""
-        raise NotImplementedError(f"{self.vendor} cannot read a contact back by its id")
+        raise VendorCannot(f"{self.vendor} cannot read a contact back by its id")
 
     async def delete(self, rows: Sequence[RunRow], api: Api) -> None:
         """Delete the contacts these rows added (a contact already gone is no error). Only
         where `can_delete`."""
-        raise NotImplementedError(f"{self.vendor} has no call that deletes a contact")
+        raise VendorCannot(f"{self.vendor} has no call that deletes a contact")
 
     async def restore(self, row: RunRow, api: Api) -> None:
         """Write `row.before` back over the contact. Only where `can_restore`."""
-        raise NotImplementedError(f"{self.vendor} cannot write a contact back")
+        raise VendorCannot(f"{self.vendor} cannot write a contact back")
 
     @abstractmethod
     async def push(self, batch: Sequence[Contact], api: Api) -> list[RowResult]:

@@ -128,6 +128,7 @@ class Pabbly(Provider[PabblySettings]):
     def __init__(self, settings: PabblySettings, run: RunOptions) -> None:
         super().__init__(settings, run)
         self._tags = AccountNames(self._read_tags)  # read by the first plan
+        self._read_back: dict[str, str] = {}  # number → id, from undo's read-back
 
     def auth(self) -> httpx.Auth:
         from contactctl.providers.auth import HeaderAuth
@@ -159,11 +160,17 @@ class Pabbly(Provider[PabblySettings]):
 
     async def current(self, row: RunRow, api: Api) -> Mapping[str, Any] | None:
         entry = await self._entry_of(row.phone or "", api)
+        if entry is not None and entry.get("_id"):
+            self._read_back[row.phone or ""] = str(entry["_id"])  # for restore, next
         return None if entry is None else _shown(entry)
 
     async def restore(self, row: RunRow, api: Api) -> None:
-        entry = await self._entry_of(row.phone or "", api)
-        if entry is None or not entry.get("_id"):
+        # Undo reads a contact back just before restoring it: its id is known then.
+        contact_id = self._read_back.pop(row.phone or "", None)
+        if contact_id is None:
+            entry = await self._entry_of(row.phone or "", api)
+            contact_id = str(entry["_id"]) if entry is not None and entry.get("_id") else None
+        if contact_id is None:
             raise BatchRejected("no longer at Pabbly Chatflow")
         before = row.before or {}
         body: dict[str, object] = {k: before[k] for k in ("name", "optin", "tags") if k in before}
@@ -173,18 +180,23 @@ class Pabbly(Provider[PabblySettings]):
             body["attributes"] = [
                 {"name": name, "value": held.get(name) or ""} for name in {*held, *sent}
             ]
-        reply = await api.call("PUT", f"{CONTACTS_PATH}/{entry['_id']}", json=body)
+        reply = await api.call("PUT", f"{CONTACTS_PATH}/{contact_id}", json=body)
         if not _data(reply.data):  # unproven: the next undo reads it back and sees
             raise ProviderError("Pabbly Chatflow's answer to the restore holds no contact")
 
     async def _entry_of(self, phone: str, api: Api) -> Mapping[str, Any] | None:
-        """The contact Pabbly holds for this number (the look-up by `mobile`), or None."""
-        wanted = "".join(ch for ch in phone if ch.isdigit())
+        """The contact Pabbly holds for this number, or None."""
+        entry, _ = await self._by_number(_only_digits(phone), api)
+        return entry
+
+    async def _by_number(self, digits: str, api: Api) -> tuple[Mapping[str, Any] | None, int]:
+        """The look-up by `mobile`: the contact holding these digits, or None, and how many
+        contacts the page listed (a full page may hide it)."""
         reply = await api.call(
-            "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
+            "GET", LOOKUP_PATH, params={"mobile": digits}, accept=frozenset({404})
         )
         listed = [] if reply.status_code == 404 else _listed_contacts(reply.data)
-        return next((e for e in listed if wanted in _full_numbers(e)), None)
+        return next((e for e in listed if digits in _full_numbers(e)), None), len(listed)
 
     async def _write(self, batch: Sequence[Contact], api: Api, on_duplicate: str) -> _Answer:
         body = [self._contact(c) for c in batch]
@@ -303,13 +315,8 @@ class Pabbly(Provider[PabblySettings]):
         if unknown:
             where = "Settings → Tags"
             return lacking_in_account(contact, "tag", unknown[0], self.vendor, where)
-        wanted = _mobile(contact)
-        reply = await api.call(
-            "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
-        )
-        listed = [] if reply.status_code == 404 else _listed_contacts(reply.data)
-        entry = next((e for e in listed if wanted in _full_numbers(e)), None)
-        if entry is None and len(listed) >= LOOKUP_PAGE_SIZE:
+        entry, listed = await self._by_number(_mobile(contact), api)
+        if entry is None and listed >= LOOKUP_PAGE_SIZE:
             return planned(contact, "would add or update: the look-up's page was full")
         if entry is None:
             return planned(contact, WOULD_ADD)
@@ -343,16 +350,10 @@ class Pabbly(Provider[PabblySettings]):
         return changes
 
     async def _look_up(self, contact: Contact, api: Api) -> Existing:
-        wanted = _mobile(contact)
-        reply = await api.call(
-            "GET", LOOKUP_PATH, params={"mobile": wanted}, accept=frozenset({404})
-        )
-        if reply.status_code == 404:
-            return False
-        found = _listed_contacts(reply.data)
-        if any(wanted in _full_numbers(entry) for entry in found):
+        entry, listed = await self._by_number(_mobile(contact), api)
+        if entry is not None:
             return True
-        return None if len(found) >= LOOKUP_PAGE_SIZE else False
+        return None if listed >= LOOKUP_PAGE_SIZE else False
 
     def _skip_result(self, contact: Contact, answer: _Answer) -> RowResult:
         if not answer.proven:

@@ -99,6 +99,7 @@ def _zip_member(raw: BinaryIO, source: str, stack: ExitStack) -> tuple[IO[bytes]
         raise InputError(f"{source} is encrypted.", "Unpack it with its password first.")
     try:
         return archive.open(member), PurePath(member.filename).name
+    # zipfile raises NotImplementedError for a compression method it lacks (e.g. Deflate64).
     except (*_BROKEN, NotImplementedError) as exc:
         raise broken(source, exc) from exc
 

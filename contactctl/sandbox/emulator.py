@@ -153,9 +153,10 @@ class Emulator(ABC):
         """Put `person` in the store as the vendor's own screens would (no request recorded)."""
 
     @classmethod
-    def subscribed(cls, record: Mapping[str, Any]) -> bool:
-        """Whether a stored contact (as `stored` shows it) may be messaged."""
-        raise NotImplementedError(f"{cls.name} keeps no consent")
+    def subscribed(cls, record: Mapping[str, Any]) -> bool | None:
+        """Whether a stored contact (as `stored` shows it) may be messaged; None where the
+        vendor keeps no consent (`keeps_consent` off)."""
+        return None
 
     def _as_vendor(
         self, method: str, path: str, body: object, query: Mapping[str, list[str]] | None = None
